@@ -1,0 +1,99 @@
+// One lint config for the whole monorepo. Module boundaries are enforced by Nx tags:
+//   type:app       services and the CLI: may use domain, contracts, platform
+//   type:domain    pure logic: only domain and contracts, and no I/O or framework packages
+//   type:contracts Avro-derived types and the topic registry: depends on nothing
+//   type:platform  the one way to do each kind of I/O: platform and contracts
+//   type:sdk       the producer SDK users import: platform, contracts, domain
+//   type:testing   test helpers: platform, contracts, domain
+//   type:e2e       cross-service suites under test/: anything
+//   type:tool      repo tooling (stack, codegen, test runner, bench): anything but apps
+// tools/check-project-tags.ts fails the lint when a project has no type tag.
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+
+const ioAndFrameworkPackages = [
+  '@nestjs/*',
+  'kafkajs',
+  '@kafkajs/*',
+  'pg',
+  'pg-*',
+  'ioredis',
+  'avsc',
+  'express',
+  'prom-client',
+];
+
+export default tseslint.config(
+  {
+    ignores: ['**/node_modules/**', '.stack/**', '.nx/**', 'dist/**', 'coverage/**', '**/*.js', '**/*.mjs'],
+  },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allowCircularSelfDependency: false,
+          depConstraints: [
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:platform'],
+            },
+            {
+              sourceTag: 'type:domain',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'],
+              bannedExternalImports: ioAndFrameworkPackages,
+            },
+            {
+              sourceTag: 'type:contracts',
+              onlyDependOnLibsWithTags: [],
+              bannedExternalImports: ioAndFrameworkPackages,
+            },
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
+            {
+              sourceTag: 'type:sdk',
+              onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:domain'],
+            },
+            {
+              sourceTag: 'type:testing',
+              onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:domain', 'type:testing'],
+            },
+            {
+              sourceTag: 'type:tool',
+              onlyDependOnLibsWithTags: [
+                'type:platform',
+                'type:contracts',
+                'type:domain',
+                'type:testing',
+                'type:tool',
+              ],
+            },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', 'test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  prettier,
+);

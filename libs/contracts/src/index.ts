@@ -1,0 +1,3 @@
+export * from './generated/schemas';
+export * from './topics';
+export * from './org-declaration';

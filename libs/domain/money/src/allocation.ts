@@ -1,0 +1,25 @@
+/**
+ * Splits `total` nanos across shares proportionally to integer weights with the largest-remainder
+ * method: every part is floor(total * w / W), then the nanos left over go one each to the largest
+ * remainders (ties to the earlier share). The parts always sum to `total` exactly: allocation never
+ * creates or loses a nano.
+ */
+export function allocateLargestRemainder(total: bigint, weights: readonly bigint[]): bigint[] {
+  if (weights.length === 0) throw new RangeError('allocation needs at least one share');
+  if (weights.some((w) => w < 0n)) throw new RangeError('allocation weights must not be negative');
+  const weightSum = weights.reduce((a, b) => a + b, 0n);
+  if (weightSum === 0n) throw new RangeError('allocation weights sum to zero');
+  const negative = total < 0n;
+  const magnitude = negative ? -total : total;
+  const parts = weights.map((w) => (magnitude * w) / weightSum);
+  let leftover = magnitude - parts.reduce((a, b) => a + b, 0n);
+  const byRemainder = weights
+    .map((w, index) => ({ index, remainder: (magnitude * w) % weightSum }))
+    .sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
+  for (const { index } of byRemainder) {
+    if (leftover === 0n) break;
+    parts[index] = (parts[index] ?? 0n) + 1n;
+    leftover -= 1n;
+  }
+  return negative ? parts.map((p) => -p) : parts;
+}

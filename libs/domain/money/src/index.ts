@@ -1,0 +1,2 @@
+export * from './nanos';
+export * from './allocation';

@@ -1,0 +1,174 @@
+import type { BillableBuckets } from '@tokentally/contracts';
+import { priceCall } from './price-call';
+import type { RateCard } from './rate-card';
+
+const buckets = (b: Partial<BillableBuckets>): BillableBuckets => ({
+  uncached_input: 0,
+  cache_read: 0,
+  cache_write_5m: 0,
+  cache_write_1h: 0,
+  output: 0,
+  reasoning: 0,
+  units: {},
+  ...b,
+});
+const card = (prices: RateCard['prices'], extra: Partial<RateCard> = {}): RateCard => ({
+  id: 'c',
+  version: '1',
+  provider: 'p',
+  model: 'm',
+  effectiveFrom: 0,
+  currency: 'USD',
+  prices,
+  ...extra,
+});
+
+const sonnet = card(
+  {
+    uncachedInput: '3.00',
+    cacheRead: '0.30',
+    cacheWrite5m: '3.75',
+    cacheWrite1h: '6.00',
+    output: '15.00',
+    units: { web_search_requests: '0.01' },
+  },
+  {
+    tiers: [
+      {
+        name: 'long_context',
+        inputTokensAbove: 200_000,
+        prices: {
+          uncachedInput: '6.00',
+          cacheRead: '0.60',
+          cacheWrite5m: '7.50',
+          cacheWrite1h: '12.00',
+          output: '22.50',
+        },
+      },
+    ],
+  },
+);
+
+describe('priceCall (golden, by hand)', () => {
+  it('Anthropic Sonnet 4.5: 3 input + 12,304 cache-write + 550 output = $0.054399', () => {
+    // 3 x 3.00/1M = 9,000 nanos; 12,304 x 3.75/1M = 46,140,000; 550 x 15.00/1M = 8,250,000 -> 54,399,000
+    const priced = priceCall(buckets({ uncached_input: 3, cache_write_5m: 12_304, output: 550 }), sonnet);
+    expect(priced).toMatchObject({
+      uncachedInput: 9_000n,
+      cacheWrite5m: 46_140_000n,
+      output: 8_250_000n,
+      total: 54_399_000n,
+      tier: null,
+    });
+  });
+
+  it('OpenAI gpt-4o with cache reads: cached tokens are billed once, at the cache rate', () => {
+    // 86 x 2.50 = 215,000; 1,920 x 1.25 = 2,400,000; 300 x 10.00 = 3,000,000 -> 5,615,000
+    const gpt4o = card({ uncachedInput: '2.50', cacheRead: '1.25', output: '10.00' });
+    expect(
+      priceCall(buckets({ uncached_input: 86, cache_read: 1_920, output: 300, reasoning: 192 }), gpt4o).total,
+    ).toBe(5_615_000n);
+  });
+
+  it('long-context tier is a cliff on the whole input, cache included', () => {
+    // 50,000 x 6.00 = 300,000,000; 200,000 x 0.60 = 120,000,000; 1,000 x 22.50 = 22,500,000 -> 442,500,000
+    const above = priceCall(buckets({ uncached_input: 50_000, cache_read: 200_000, output: 1_000 }), sonnet);
+    expect(above).toMatchObject({ total: 442_500_000n, tier: 'long_context' });
+    // exactly 200,000 is not above: 1,000 x 3.00 = 3,000,000; 199,000 x 0.30 = 59,700,000; 1,000 x 15 = 15,000,000
+    const at = priceCall(buckets({ uncached_input: 1_000, cache_read: 199_000, output: 1_000 }), sonnet);
+    expect(at).toMatchObject({ total: 77_700_000n, tier: null });
+  });
+
+  it('1-hour cache writes, priced units and a per-request fee', () => {
+    // 2,000 x 6.00 = 12,000,000; 2 searches x 0.01 = 20,000,000; fee 0.0004 = 400,000 -> 32,400,000
+    const priced = priceCall(buckets({ cache_write_1h: 2_000, units: { web_search_requests: 2 } }), {
+      ...sonnet,
+      prices: { ...sonnet.prices, perRequest: '0.0004' },
+    });
+    expect(priced).toMatchObject({
+      cacheWrite1h: 12_000_000n,
+      units: 20_000_000n,
+      requestFee: 400_000n,
+      total: 32_400_000n,
+    });
+  });
+
+  it('rounds each component once, half to even', () => {
+    // 500 nanos per 1M tokens: 1,000 tokens -> 0.5 nano -> 0 (even); 3,000 tokens -> 1.5 -> 2 (even)
+    const tiny = card({ uncachedInput: '0.0000005', output: '0.0000005' });
+    expect(priceCall(buckets({ uncached_input: 1_000, output: 3_000 }), tiny)).toMatchObject({
+      uncachedInput: 0n,
+      output: 2n,
+      total: 2n,
+    });
+  });
+
+  it('prices reasoning apart only when the card says so', () => {
+    // output 1,000 of which 400 reasoning: 600 x 10.00 = 6,000,000 + 400 x 12.00 = 4,800,000
+    const apart = card({ uncachedInput: '1', output: '10.00', reasoning: '12.00' });
+    expect(priceCall(buckets({ output: 1_000, reasoning: 400 }), apart)).toMatchObject({
+      output: 6_000_000n,
+      reasoning: 4_800_000n,
+      total: 10_800_000n,
+    });
+  });
+
+  it('never prices a unit it has no rate for at zero', () => {
+    expect(() => priceCall(buckets({ units: { code_execution_hours: 1 } }), sonnet)).toThrow(
+      /no price for unit "code_execution_hours"/,
+    );
+  });
+});
+
+describe('priceCall properties', () => {
+  const gpt = card({
+    uncachedInput: '2.50',
+    cacheRead: '1.25',
+    cacheWrite5m: '3.125',
+    cacheWrite1h: '5',
+    output: '10.00',
+  });
+  let seed = 7;
+  const next = (): number => (seed = (seed * 48271) % 2147483647) % 500_000;
+  const samples = Array.from({ length: 300 }, () =>
+    buckets({
+      uncached_input: next(),
+      cache_read: next(),
+      cache_write_5m: next(),
+      cache_write_1h: next(),
+      output: next(),
+    }),
+  );
+
+  it('total is exactly the sum of its components, in BigInt', () => {
+    for (const b of samples) {
+      const p = priceCall(b, gpt);
+      expect(typeof p.total).toBe('bigint');
+      expect(p.total).toBe(
+        p.uncachedInput +
+          p.cacheRead +
+          p.cacheWrite5m +
+          p.cacheWrite1h +
+          p.output +
+          p.reasoning +
+          p.requestFee +
+          p.units,
+      );
+    }
+  });
+
+  it('cost never decreases when any bucket grows', () => {
+    for (const b of samples.slice(0, 60)) {
+      const base = priceCall(b, gpt).total;
+      for (const key of [
+        'uncached_input',
+        'cache_read',
+        'cache_write_5m',
+        'cache_write_1h',
+        'output',
+      ] as const) {
+        expect(priceCall({ ...b, [key]: b[key] + 1_000 }, gpt).total >= base).toBe(true);
+      }
+    }
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * A rate card: prices for one provider and model pattern, optionally narrowed to a region and a service
+ * tier, valid from `effectiveFrom` (inclusive) to `effectiveTo` (exclusive). Prices are exact decimal
+ * strings per 1M tokens (per unit for `units`) in the card's currency; they are parsed to nanos once.
+ */
+export interface RatePrices {
+  uncachedInput: string;
+  cacheRead?: string;
+  cacheWrite5m?: string;
+  cacheWrite1h?: string;
+  output: string;
+  /** Only when reasoning is priced apart from output (rare); otherwise it is inside output. */
+  reasoning?: string;
+  perRequest?: string;
+  units?: Record<string, string>;
+}
+
+export interface RateTier {
+  /** Cliff: when the request's whole input (uncached + cache read + writes) is above this, every price switches. */
+  inputTokensAbove: number;
+  name: string;
+  prices: RatePrices;
+}
+
+export interface RateCard {
+  id: string;
+  version: string;
+  provider: string;
+  /** Exact model id, or a glob with `*` (e.g. `claude-sonnet-4*`). */
+  model: string;
+  region?: string;
+  serviceTier?: string;
+  effectiveFrom: number;
+  effectiveTo?: number;
+  currency: string;
+  prices: RatePrices;
+  tiers?: RateTier[];
+}
+
+export interface CallScope {
+  provider: string;
+  model: string;
+  region: string | null;
+  serviceTier: string | null;
+  at: number;
+}
+
+function globMatches(pattern: string, value: string): boolean {
+  if (!pattern.includes('*')) return pattern === value;
+  const regex = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+  return regex.test(value);
+}
+
+/** Higher is more specific: an exact model beats a pattern, a longer pattern a shorter one; region and tier add. */
+function specificity(card: RateCard): number {
+  const modelScore = card.model.includes('*') ? card.model.replace(/\*/g, '').length : 10_000;
+  return modelScore + (card.region ? 100_000 : 0) + (card.serviceTier ? 200_000 : 0);
+}
+
+/**
+ * The card that prices a call: among cards of the provider whose model matches, whose region and tier
+ * (when set) equal the call's, and that are in effect at the call's own time, the most specific wins;
+ * among equally specific ones the newest effective date wins; then the id, so resolution is deterministic.
+ */
+export function resolveRateCard(cards: readonly RateCard[], call: CallScope): RateCard | undefined {
+  const candidates = cards.filter(
+    (card) =>
+      card.provider === call.provider &&
+      globMatches(card.model, call.model) &&
+      (card.region === undefined || card.region === call.region) &&
+      (card.serviceTier === undefined || card.serviceTier === (call.serviceTier ?? 'default')) &&
+      card.effectiveFrom <= call.at &&
+      (card.effectiveTo === undefined || call.at < card.effectiveTo),
+  );
+  candidates.sort(
+    (a, b) =>
+      specificity(b) - specificity(a) || b.effectiveFrom - a.effectiveFrom || a.id.localeCompare(b.id),
+  );
+  return candidates[0];
+}

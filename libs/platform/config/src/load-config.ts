@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly service: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${service}: invalid configuration\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates the environment once at start-up against a service's schema. Every problem is reported
+ * at once, named by its variable, so a misconfigured deployment fails fast with one actionable message
+ * instead of a stack trace on first use.
+ */
+export function loadConfig<S extends z.ZodObject>(
+  service: string,
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const variable = issue.path.join('.') || '(environment)';
+    const value = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
+    return `${variable}: ${issue.message}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`;
+  });
+  throw new ConfigError(service, problems);
+}
+
+/** Lists the variables of a schema with their defaults and descriptions, for `--help` and the docs. */
+export function describeConfig(
+  schema: z.ZodObject,
+): { name: string; default: string; description: string }[] {
+  return Object.entries(schema.shape).map(([name, field]) => {
+    const type = field as z.ZodType;
+    const parsed = type.safeParse(undefined);
+    return {
+      name,
+      default: parsed.success && parsed.data !== undefined ? formatDefault(parsed.data) : '(required)',
+      description: type.description ?? '',
+    };
+  });
+}
+
+function formatDefault(value: unknown): string {
+  if (Array.isArray(value)) return value.map(formatDefault).join(',');
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
+  return JSON.stringify(value);
+}

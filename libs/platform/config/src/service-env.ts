@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { databaseEnv, httpEnv, kafkaEnv, positiveInt, redisEnv } from './env-fields';
+
+const ENVIRONMENTS = ['prod', 'staging', 'dev', 'test'] as const;
+type Enforcement = 'soft' | 'hard';
+
+/** `soft`, `hard`, or per environment: `prod=hard,staging=soft` (unlisted environments: soft). */
+export function parseEnforcement(value: string): Record<(typeof ENVIRONMENTS)[number], Enforcement> {
+  const plain = value.trim();
+  if (plain === 'soft' || plain === 'hard') return { prod: plain, staging: plain, dev: plain, test: plain };
+  const result: Record<string, Enforcement> = { prod: 'soft', staging: 'soft', dev: 'soft', test: 'soft' };
+  for (const part of plain.split(',')) {
+    const [env, mode] = part.split('=').map((x) => x.trim());
+    if (!env || !(ENVIRONMENTS as readonly string[]).includes(env) || (mode !== 'soft' && mode !== 'hard')) {
+      throw new Error(`"${part}" is not <environment>=soft|hard (environments: ${ENVIRONMENTS.join(', ')})`);
+    }
+    result[env] = mode;
+  }
+  return result;
+}
+
+const enricherEnv = {
+  OWNER_ENFORCEMENT: z
+    .string()
+    .default('soft')
+    .transform((value, ctx) => {
+      try {
+        return parseEnforcement(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .describe(
+      'Calls without a resolvable owner: soft (pass as "unattributed"), hard (quarantine MISSING_OWNER), or per environment, e.g. prod=hard,dev=soft',
+    ),
+  PSEUDONYM_KEY_ID: z
+    .string()
+    .min(1)
+    .default('dev')
+    .describe('Id of the HMAC key for user/tenant refs (published with every ref)'),
+  PSEUDONYM_SECRET: z
+    .string()
+    .min(16)
+    .default('tokentally-dev-only-pseudonym-secret')
+    .describe(
+      'HMAC-SHA256 secret for user/tenant refs; set your own in production and rotate with PSEUDONYM_KEY_ID',
+    ),
+  INGEST_TOKENS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    )
+    .describe(
+      'Comma-separated bearer tokens accepted by the HTTP ingest endpoints (empty: ingest refuses all)',
+    ),
+  INGEST_MAX_EVENTS: positiveInt(5000, 'Most events in one HTTP ingest request'),
+  INGEST_MAX_BODY_BYTES: positiveInt(10_485_760, 'Largest HTTP ingest body, in bytes (413 above)'),
+  ORG_REFRESH_MS: positiveInt(5000, 'How often the org registry cache checks for a newly applied version'),
+  DEDUP_TTL_SECONDS: positiveInt(
+    7 * 86400,
+    'How long an enriched event_id is remembered to drop redeliveries',
+  ),
+};
+
+/**
+ * The environment of every service, in one place: each service validates its own entry at start-up,
+ * and the README's configuration table is generated from all of them (`npm run docs`).
+ */
+export const SERVICE_ENV = {
+  enricher: z.object({ ...kafkaEnv, ...httpEnv(3101), ...databaseEnv, ...redisEnv, ...enricherEnv }),
+  pricer: z.object({ ...kafkaEnv, ...httpEnv(3102), ...databaseEnv }),
+  'anomaly-detector': z.object({ ...kafkaEnv, ...httpEnv(3103), ...redisEnv }),
+  reconciler: z.object({ ...kafkaEnv, ...httpEnv(3104), ...databaseEnv }),
+  'chargeback-exporter': z.object({ ...kafkaEnv, ...httpEnv(3105), ...databaseEnv }),
+} as const;
+
+export type ServiceName = keyof typeof SERVICE_ENV;
+export const SERVICE_NAMES = Object.keys(SERVICE_ENV) as ServiceName[];
+
+export function defaultHttpPort(service: ServiceName): number {
+  return SERVICE_ENV[service].shape.HTTP_PORT.parse(undefined);
+}

@@ -1,0 +1,4 @@
+export * from './pool';
+export * from './migrator';
+export * from './quarantine.repository';
+export * from './org.repository';

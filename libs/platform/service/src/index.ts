@@ -1,0 +1,4 @@
+export * from './service-runtime';
+export * from './kafka-avro.transport';
+export * from './platform.module';
+export * from './bootstrap';

@@ -1,0 +1,127 @@
+import type { Admin, Kafka } from 'kafkajs';
+import type { Pool } from 'pg';
+import type { Redis } from 'ioredis';
+import { ALL_TOPICS, TOPICS, type TopicSpec } from '@tokentally/contracts';
+import { QuarantineRepository, createPool, migrate, pingDatabase } from '@tokentally/platform-db';
+import {
+  AvroProducer,
+  AvroRegistry,
+  PayloadSeal,
+  QuarantinePublisher,
+  createKafkaClient,
+  provisionTopics,
+  type QuarantineStage,
+} from '@tokentally/platform-kafka';
+import { createRedisClient, pingRedis } from '@tokentally/platform-redis';
+import {
+  HealthRegistry,
+  ServiceMetrics,
+  createLogger,
+  type LogLevel,
+  type Logger,
+} from '@tokentally/platform-observability';
+
+export interface ServiceDependencies {
+  kafka?: {
+    brokers: string[];
+    registryUrl: string;
+    clientId?: string;
+    consumerGroup?: string;
+    produces: readonly TopicSpec<unknown>[];
+  };
+  postgres?: { url: string; poolSize: number };
+  redis?: { url: string };
+  /** Stage name used on quarantine records this service writes. */
+  quarantineStage?: QuarantineStage;
+  /** Encrypt quarantined originals with a key derived from this secret (they may hold raw ids). */
+  quarantineSealSecret?: string;
+}
+
+/**
+ * Everything a service talks to, created once, checked by /health and closed in reverse order on
+ * shutdown. Services receive it through NestJS injection; domain code never sees it.
+ */
+export class ServiceRuntime {
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+  readonly health = new HealthRegistry();
+  kafka?: Kafka;
+  admin?: Admin;
+  registry?: AvroRegistry;
+  producer?: AvroProducer;
+  quarantine?: QuarantinePublisher;
+  pool?: Pool;
+  redis?: Redis;
+
+  constructor(
+    readonly name: string,
+    readonly deps: ServiceDependencies,
+    logLevel: LogLevel = 'info',
+  ) {
+    this.logger = createLogger(name, logLevel);
+    this.metrics = new ServiceMetrics(name);
+  }
+
+  async start(): Promise<void> {
+    const { kafka, postgres, redis } = this.deps;
+    if (postgres) {
+      this.pool = createPool({
+        connectionString: postgres.url,
+        max: postgres.poolSize,
+        applicationName: this.name,
+      });
+      const result = await migrate(this.pool);
+      if (result.applied.length > 0) this.logger.info('migrations applied', { applied: result.applied });
+      const pool = this.pool;
+      this.health.register('postgres', () => pingDatabase(pool));
+    }
+    if (redis) {
+      const client = createRedisClient(redis.url);
+      await client.connect();
+      this.redis = client;
+      this.health.register('redis', () => pingRedis(client));
+    }
+    if (kafka) {
+      this.kafka = createKafkaClient({
+        clientId: kafka.clientId ?? this.name,
+        brokers: kafka.brokers,
+        logger: this.logger,
+      });
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+      await provisionTopics(admin, ALL_TOPICS);
+      this.registry = new AvroRegistry(kafka.registryUrl);
+      const quarantineTopics = this.deps.quarantineStage ? [TOPICS.quarantine] : [];
+      await this.registry.registerWriters([...kafka.produces, ...quarantineTopics]);
+      this.producer = new AvroProducer(this.kafka, this.registry, this.metrics);
+      await this.producer.connect();
+      if (this.deps.quarantineStage) {
+        const table = this.pool ? new QuarantineRepository(this.pool) : undefined;
+        this.quarantine = new QuarantinePublisher(this.producer, {
+          stage: this.deps.quarantineStage,
+          metrics: this.metrics,
+          ...(table ? { persist: (records) => table.insert(records) } : {}),
+          ...(this.deps.quarantineSealSecret
+            ? { seal: new PayloadSeal(this.deps.quarantineSealSecret) }
+            : {}),
+        });
+      }
+      const registry = this.registry;
+      this.health.register('kafka', async () => {
+        const cluster = await admin.describeCluster();
+        return `${cluster.brokers.length} broker(s), controller ${cluster.controller ?? '?'}`;
+      });
+      this.health.register('schema-registry', () => registry.ping());
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.producer
+      ?.disconnect()
+      .catch((error: unknown) => this.logger.warn('producer disconnect failed', { error }));
+    await this.admin?.disconnect().catch(() => undefined);
+    await this.redis?.quit().catch(() => undefined);
+    await this.pool?.end().catch(() => undefined);
+  }
+}

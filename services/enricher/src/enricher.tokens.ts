@@ -1,0 +1,8 @@
+/** Injection tokens for values that are not classes. */
+export const RAW_PRODUCER = Symbol('RAW_PRODUCER');
+export const INGEST_SETTINGS = Symbol('INGEST_SETTINGS');
+
+export interface IngestSettings {
+  tokens: readonly string[];
+  maxEvents: number;
+}

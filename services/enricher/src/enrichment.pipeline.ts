@@ -1,0 +1,110 @@
+import {
+  TOPICS,
+  type EnrichedCallEvent,
+  type QuarantineRecord,
+  type RawCallEvent,
+} from '@tokentally/contracts';
+import { enrichCall, type Enforcement, type PseudonymKey } from '@tokentally/domain-enrichment';
+import {
+  quarantineIdFor,
+  type AvroProducer,
+  type ConsumedRecord,
+  type OutgoingRecord,
+  type QuarantinePublisher,
+} from '@tokentally/platform-kafka';
+import type { EnricherMetrics } from './enricher.metrics';
+import type { OrgCache } from './outbound/org-cache';
+import type { SeenEventsStore } from './outbound/seen-events.store';
+
+export interface PipelineSettings {
+  enforcement: Record<RawCallEvent['environment'], Enforcement>;
+  pseudonymKey: PseudonymKey;
+}
+
+export interface BatchResult {
+  enriched: number;
+  quarantined: number;
+  duplicates: number;
+}
+
+/**
+ * One consumed batch of raw calls: drop redeliveries, enrich or quarantine each call (pure domain
+ * logic), publish both outputs, then remember what was enriched. The consumer commits the input
+ * offsets only after this resolves, so a crash anywhere here re-delivers the batch.
+ */
+export class EnrichmentPipeline {
+  constructor(
+    private readonly producer: AvroProducer,
+    private readonly quarantine: QuarantinePublisher,
+    private readonly seenEvents: SeenEventsStore,
+    private readonly org: OrgCache,
+    private readonly settings: PipelineSettings,
+    private readonly metrics: EnricherMetrics,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async handle(records: readonly ConsumedRecord<RawCallEvent>[]): Promise<BatchResult> {
+    const alreadyEnriched = await this.seenEvents.seen([
+      ...new Set(records.map((r) => r.value.event_id).filter((id) => id.trim() !== '')),
+    ]);
+    const inBatch = new Set<string>();
+    const enriched: OutgoingRecord<EnrichedCallEvent>[] = [];
+    const quarantined: QuarantineRecord[] = [];
+    let duplicates = 0;
+    let redactions = 0;
+    const now = this.clock();
+    const org = this.org.current;
+    for (const record of records) {
+      const raw = record.value;
+      // Only a real id can be a duplicate: blank ids are all different bad events, quarantined below.
+      const hasId = raw.event_id.trim() !== '';
+      if (hasId && (alreadyEnriched.has(raw.event_id) || inBatch.has(raw.event_id))) {
+        duplicates += 1;
+        continue;
+      }
+      if (hasId) inBatch.add(raw.event_id);
+      const outcome = enrichCall(raw, {
+        now,
+        org,
+        enforcement: this.settings.enforcement[raw.environment],
+        pseudonymKey: this.settings.pseudonymKey,
+      });
+      if (outcome.ok) {
+        enriched.push({ key: raw.trace_id, value: outcome.value.event });
+        redactions += outcome.value.redactions;
+        continue;
+      }
+      const { reason, field, message } = outcome.rejection;
+      quarantined.push(
+        this.quarantine.record({
+          quarantine_id: quarantineIdFor(
+            'enricher',
+            record.topic,
+            record.partition,
+            record.offset,
+            record.rawValue,
+          ),
+          event_id: raw.event_id || null,
+          trace_id: raw.trace_id || record.key,
+          reason,
+          message: field ? `${field}: ${message}` : message,
+          source_topic: record.topic,
+          source_partition: record.partition,
+          source_offset: Number(record.offset),
+          original_payload: record.rawValue,
+          payload_encoding: 'avro_confluent',
+        }),
+      );
+    }
+    if (enriched.length > 0) await this.producer.send(TOPICS.enrichedCalls, enriched);
+    await this.quarantine.publish(quarantined);
+    await this.seenEvents.markSeen(enriched.map((e) => e.value.event_id));
+
+    this.metrics.outcomes.inc({ outcome: 'enriched' }, enriched.length);
+    this.metrics.outcomes.inc({ outcome: 'quarantined' }, quarantined.length);
+    this.metrics.outcomes.inc({ outcome: 'duplicate' }, duplicates);
+    this.metrics.unattributed.inc(enriched.filter((e) => e.value.owner_source === 'unattributed').length);
+    this.metrics.redactions.inc({ source: 'kafka' }, redactions);
+    return { enriched: enriched.length, quarantined: quarantined.length, duplicates };
+  }
+}

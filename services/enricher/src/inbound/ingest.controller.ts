@@ -1,0 +1,188 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Body, Controller, Headers, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { TOPICS, type RawCallEvent } from '@tokentally/contracts';
+import {
+  parseRawEventJson,
+  rawEventFromLiteLLM,
+  rawEventFromSpan,
+  validateRawEvent,
+  type OtlpSpan,
+  type Outcome,
+  type Rejection,
+} from '@tokentally/domain-enrichment';
+
+import type { AvroProducer } from '@tokentally/platform-kafka';
+import { EnricherMetrics } from '../enricher.metrics';
+import { INGEST_SETTINGS, RAW_PRODUCER, type IngestSettings } from '../enricher.tokens';
+import { encodeOtlpResponse, spansFromOtlpObject, spansFromOtlpProtobuf } from './otlp-decoder';
+
+interface StatusResponse {
+  status(code: number): unknown;
+  setHeader(name: string, value: string): unknown;
+}
+
+type EventResult =
+  | { index: number; event_id: string | null; status: 'accepted' }
+  | ({ index: number; event_id: string | null; status: 'rejected' } & Rejection);
+
+/**
+ * POST /v1/events for producers that are not on Kafka: a JSON array of raw events (snake_case or
+ * camelCase). Each valid event is published to llm.calls.raw.v1 and acknowledged by the broker before
+ * the response is sent; the response says, per event, accepted or the exact validation error.
+ * Ownership is resolved later by the enricher (the org registry may change and quarantined calls replay).
+ */
+@Controller('v1')
+export class IngestController {
+  constructor(
+    @Inject(RAW_PRODUCER) private readonly producer: AvroProducer,
+    @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
+    @Inject(EnricherMetrics) private readonly metrics: EnricherMetrics,
+  ) {}
+
+  @Post('events')
+  @HttpCode(200)
+  events(
+    @Headers('authorization') authorization: string | undefined,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) response: StatusResponse,
+  ): Promise<unknown> {
+    return this.ingestBatch('events', authorization, body, response, (item) => {
+      const parsed = parseRawEventJson(item);
+      if (parsed.ok && parsed.value.dropped > 0)
+        this.metrics.redactions.inc({ source: 'http' }, parsed.value.dropped);
+      return parsed.ok ? { ok: true, value: parsed.value.event } : parsed;
+    });
+  }
+
+  /**
+   * LiteLLM's generic logging callback: a JSON array (or one object) of StandardLoggingPayload. Each
+   * becomes a raw call event (owner from the virtual key's team, feature from spend_logs_metadata).
+   */
+  @Post('litellm')
+  @HttpCode(200)
+  litellm(
+    @Headers('authorization') authorization: string | undefined,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) response: StatusResponse,
+  ): Promise<unknown> {
+    return this.ingestBatch('litellm', authorization, body, response, rawEventFromLiteLLM);
+  }
+
+  /** Authorise, bound the batch, map and validate each item, publish the valid ones (acked), report each. */
+  private async ingestBatch(
+    endpoint: string,
+    authorization: string | undefined,
+    body: unknown,
+    response: StatusResponse,
+    toEvent: (item: unknown) => Outcome<RawCallEvent>,
+  ): Promise<unknown> {
+    if (!this.authorised(authorization)) {
+      response.status(401);
+      return { error: 'unauthorized', message: 'send Authorization: Bearer <ingest token> (INGEST_TOKENS)' };
+    }
+    const items: unknown[] = Array.isArray(body) ? body : [body];
+    if (items.length === 0 || items.length > this.settings.maxEvents) {
+      response.status(items.length === 0 ? 400 : 413);
+      return {
+        error: 'batch_size',
+        message: `send between 1 and ${this.settings.maxEvents} events per request (got ${items.length})`,
+      };
+    }
+    const now = Date.now();
+    const accepted: RawCallEvent[] = [];
+    const results: EventResult[] = items.map((item, index) => {
+      const mapped = toEvent(item);
+      const valid = mapped.ok ? validateRawEvent(mapped.value, now) : mapped;
+      const eventId = mapped.ok ? mapped.value.event_id : eventIdOf(item);
+      if (!valid.ok) return { index, event_id: eventId, status: 'rejected', ...valid.rejection };
+      accepted.push(valid.value);
+      return { index, event_id: eventId, status: 'accepted' };
+    });
+    if (accepted.length > 0)
+      await this.producer.send(
+        TOPICS.rawCalls,
+        accepted.map((value) => ({ key: value.trace_id, value })),
+      );
+    this.metrics.ingest.inc({ endpoint, outcome: 'accepted' }, accepted.length);
+    this.metrics.ingest.inc({ endpoint, outcome: 'rejected' }, results.length - accepted.length);
+    if (accepted.length === 0) response.status(400);
+    return { accepted: accepted.length, rejected: results.length - accepted.length, results };
+  }
+
+  /**
+   * OTLP/HTTP trace export (JSON or protobuf) from OpenTelemetry SDKs and collectors. GenAI spans become
+   * raw call events (docs/otlp-ingest.md); other spans are ignored; GenAI spans that cannot be turned
+   * into a valid call are reported back as rejected spans (OTLP partial success).
+   */
+  @Post('otlp/v1/traces')
+  @HttpCode(200)
+  async otlpTraces(
+    @Headers('authorization') authorization: string | undefined,
+    @Headers('content-type') contentType: string | undefined,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) response: StatusResponse,
+  ): Promise<unknown> {
+    const protobuf = (contentType ?? '').startsWith('application/x-protobuf');
+    if (!this.authorised(authorization)) {
+      response.status(401);
+      return { error: 'unauthorized', message: 'send Authorization: Bearer <ingest token> (INGEST_TOKENS)' };
+    }
+    let spans: OtlpSpan[];
+    try {
+      spans = protobuf
+        ? spansFromOtlpProtobuf(Buffer.isBuffer(body) ? body : Buffer.alloc(0))
+        : spansFromOtlpObject(body);
+    } catch (error) {
+      response.status(400);
+      return {
+        error: 'undecodable',
+        message: `not an OTLP trace export request: ${(error as Error).message}`,
+      };
+    }
+    const now = Date.now();
+    const accepted: RawCallEvent[] = [];
+    const rejections: string[] = [];
+    for (const span of spans) {
+      const mapped = rawEventFromSpan(span);
+      if (mapped === undefined) continue;
+      const valid = mapped.ok ? validateRawEvent(mapped.value, now) : mapped;
+      if (valid.ok) accepted.push(valid.value);
+      else
+        rejections.push(
+          `span ${span.spanId}: ${valid.rejection.field ?? ''} ${valid.rejection.message} (${valid.rejection.reason})`,
+        );
+    }
+    if (accepted.length > 0)
+      await this.producer.send(
+        TOPICS.rawCalls,
+        accepted.map((value) => ({ key: value.trace_id, value })),
+      );
+    this.metrics.ingest.inc({ endpoint: 'otlp', outcome: 'accepted' }, accepted.length);
+    this.metrics.ingest.inc({ endpoint: 'otlp', outcome: 'rejected' }, rejections.length);
+    const message = rejections.slice(0, 5).join('; ');
+    if (protobuf) {
+      response.setHeader('content-type', 'application/x-protobuf');
+      return encodeOtlpResponse(rejections.length, message);
+    }
+    return rejections.length > 0
+      ? { partialSuccess: { rejectedSpans: rejections.length, errorMessage: message } }
+      : {};
+  }
+
+  private authorised(header: string | undefined): boolean {
+    const token = /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim();
+    if (!token) return false;
+    const given = Buffer.from(token);
+    return this.settings.tokens.some((candidate) => {
+      const expected = Buffer.from(candidate);
+      return expected.length === given.length && timingSafeEqual(expected, given);
+    });
+  }
+}
+
+function eventIdOf(item: unknown): string | null {
+  if (typeof item !== 'object' || item === null) return null;
+  const record = item as Record<string, unknown>;
+  const id = record['event_id'] ?? record['eventId'];
+  return typeof id === 'string' ? id : null;
+}

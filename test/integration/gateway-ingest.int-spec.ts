@@ -1,0 +1,153 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { TOPICS, type EnrichedCallEvent } from '@tokentally/contracts';
+import { AvroRegistry, BatchConsumer } from '@tokentally/platform-kafka';
+import { silentLogger } from '@tokentally/platform-observability';
+import { KafkaHarness, stackEnv, waitUntil } from '@tokentally/testing';
+import { ServiceProcess } from './service-process';
+
+const ROOT = path.resolve(__dirname, '../..');
+const RUN = randomBytes(4).toString('hex');
+const TOKEN = `otlp-token-${RUN}`;
+
+describe('gateway ingest: OpenTelemetry spans and LiteLLM payloads become attributed calls', () => {
+  const harness = new KafkaHarness();
+  const enricher = new ServiceProcess('enricher', 3213, {
+    DATABASE_URL: stackEnv.databaseUrl,
+    INGEST_TOKENS: TOKEN,
+    OWNER_ENFORCEMENT: 'soft',
+    LOG_LEVEL: 'warn',
+  });
+  const enriched = new Map<string, EnrichedCallEvent>();
+  let reader: BatchConsumer<EnrichedCallEvent>;
+
+  beforeAll(async () => {
+    await harness.start();
+    enricher.start();
+    await enricher.healthy();
+    reader = new BatchConsumer(harness.kafka, new AvroRegistry(stackEnv.registryUrl), {
+      groupId: `it-otlp-${RUN}`,
+      topic: TOPICS.enrichedCalls,
+      logger: silentLogger,
+      handler: async (records) =>
+        records.forEach(
+          (r) =>
+            (r.value.event_id.startsWith('otlp-') || r.value.event_id.includes(RUN)) &&
+            enriched.set(r.value.event_id, r.value),
+        ),
+      onPoison: async () => undefined,
+    });
+    await reader.start();
+  });
+  afterAll(async () => {
+    await reader.stop();
+    await enricher.stop();
+    await harness.stop();
+  });
+
+  it.each([
+    ['OTLP/HTTP JSON', 'json', 'team-1'],
+    ['OTLP/HTTP protobuf', 'protobuf', 'team-2'],
+  ])('%s', async (_name, encoding, team) => {
+    const user = `otel-user-${RUN}`;
+    const exported = spawnSync(
+      process.execPath,
+      [
+        path.join(ROOT, 'tools/bin/ts.js'),
+        'test/integration/fixtures/export-genai-span.ts',
+        `${enricher.url}/v1/otlp/v1/traces`,
+        TOKEN,
+        encoding,
+        team,
+        user,
+        `chatcmpl-${RUN}`,
+      ],
+      { cwd: ROOT, encoding: 'utf8', timeout: 60000 },
+    );
+    expect(exported.stderr).toBe('');
+    expect(exported.status).toBe(0);
+    const eventId = exported.stdout.trim();
+    const event = await waitUntil(`enriched ${eventId}`, async () => enriched.get(eventId), 90000);
+    expect(event).toMatchObject({
+      team_id: team,
+      owner_source: 'event',
+      feature: 'checkout-help',
+      environment: 'prod',
+      provider: 'openai',
+      model: 'gpt-4o',
+      response_model: 'gpt-4o-2024-08-06',
+      provider_request_id: `chatcmpl-${RUN}`,
+      buckets: {
+        uncached_input: 176,
+        cache_read: 1024,
+        cache_write_5m: 0,
+        cache_write_1h: 0,
+        output: 80,
+        reasoning: 0,
+        units: {},
+      },
+    });
+    expect(event.user_ref).toMatch(/^dev:[0-9a-f]{32}$/);
+    expect(JSON.stringify(event)).not.toContain(user);
+  });
+
+  it('LiteLLM generic logging callback payloads', async () => {
+    const now = Date.now() / 1000;
+    const payload = (id: string, feature: string | undefined) => ({
+      id,
+      trace_id: `litellm-trace-${RUN}`,
+      status: 'success',
+      model: 'anthropic/claude-haiku-4-5',
+      custom_llm_provider: 'anthropic',
+      startTime: now - 2,
+      endTime: now - 1,
+      messages: [{ role: 'user', content: `secret question ${RUN}` }],
+      response: {
+        usage: { prompt_tokens: 900, completion_tokens: 40, prompt_tokens_details: { cached_tokens: 800 } },
+      },
+      metadata: {
+        user_api_key_hash: 'hash-xyz',
+        user_api_key_team_id: 'team-4',
+        user_api_key_user_id: `litellm-user-${RUN}`,
+        spend_logs_metadata: feature ? { feature } : {},
+      },
+    });
+    const response = await fetch(`${enricher.url}/v1/litellm`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify([payload(`ok-${RUN}`, 'support-bot'), payload(`nofeature-${RUN}`, undefined)]),
+    });
+    const body = (await response.json()) as {
+      accepted: number;
+      results: { status: string; field?: string }[];
+    };
+    expect(response.status).toBe(200);
+    expect(body.accepted).toBe(1);
+    expect(body.results[1]).toMatchObject({ status: 'rejected', field: 'feature' });
+    const event = await waitUntil(
+      'LiteLLM call enriched',
+      async () => enriched.get(`litellm-ok-${RUN}`),
+      60000,
+    );
+    expect(event).toMatchObject({
+      team_id: 'team-4',
+      api_key_id: 'hash-xyz',
+      feature: 'support-bot',
+      provider: 'anthropic',
+      model: 'claude-haiku-4-5',
+      gateway_id: 'litellm',
+      buckets: { uncached_input: 100, cache_read: 800, output: 40 },
+    });
+    expect(JSON.stringify(event)).not.toMatch(new RegExp(`secret question|litellm-user-${RUN}`));
+  });
+
+  it('refuses exports without the ingest token', async () => {
+    const response = await fetch(`${enricher.url}/v1/otlp/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"resourceSpans":[]}',
+    });
+    expect(response.status).toBe(401);
+  });
+});

@@ -1,0 +1,41 @@
+import { benchAvro } from './avro.bench';
+import { benchEnrich } from './enrich.bench';
+import { benchKafka } from './kafka.bench';
+
+/**
+ * `npm run bench [-- scenario ...]`: prints measured figures; asserts nothing. Scenarios that need
+ * the broker bring the stack up first. Targets live in the issues and ADRs, not in tests.
+ */
+const SCENARIOS: Record<string, { description: string; run: () => Promise<void> }> = {
+  avro: { description: 'Avro encode/decode of raw call events through the registry codec', run: benchAvro },
+  kafka: {
+    description: 'produce + consume raw call events through the platform Kafka library',
+    run: benchKafka,
+  },
+  enrich: {
+    description: 'the enricher service alone draining a raw-call backlog (target >= 20,000 events/s)',
+    run: benchEnrich,
+  },
+};
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help')) {
+    console.log('usage: npm run bench [-- scenario ...]\n\nscenarios (default: all):');
+    for (const [name, { description }] of Object.entries(SCENARIOS))
+      console.log(`  ${name.padEnd(8)} ${description}`);
+    return;
+  }
+  const unknown = args.filter((name) => !(name in SCENARIOS));
+  if (unknown.length > 0)
+    throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+  for (const name of args.length > 0 ? args : Object.keys(SCENARIOS)) {
+    console.log(`\n== bench ${name}: ${SCENARIOS[name]?.description}`);
+    await SCENARIOS[name]?.run();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { parseOrgDeclaration } from '@tokentally/domain-enrichment';
+import { databaseEnv, loadConfig } from '@tokentally/platform-config';
+import { OrgRepository, createPool, migrate } from '@tokentally/platform-db';
+
+export function registerOrgCommands(program: Command): void {
+  const org = program
+    .command('org')
+    .description('org registry: teams, api keys, service accounts, budgets, allocation rules');
+  org
+    .command('apply')
+    .description(
+      'validate an org YAML file and make it the registry (one transaction; services pick it up within ORG_REFRESH_MS)',
+    )
+    .argument('<file>', 'org YAML file (see docs/org-registry.md)')
+    .option('--dry-run', 'validate only, change nothing')
+    .action(async (file: string, options: { dryRun?: boolean }) => {
+      let document: unknown;
+      try {
+        document = parseYaml(readFileSync(file, 'utf8'));
+      } catch (error) {
+        throw new Error(`cannot read ${file}: ${(error as Error).message}`);
+      }
+      const parsed = parseOrgDeclaration(document);
+      if (!parsed.ok)
+        throw new Error(
+          `${file} has ${parsed.problems.length} problem(s):\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}`,
+        );
+      const { teams, api_keys, service_accounts, allocation_rules } = parsed.value;
+      const summary = `${teams.length} teams, ${api_keys.length} api keys, ${service_accounts.length} service accounts, ${allocation_rules.length} allocation rules`;
+      if (options.dryRun) {
+        console.log(`${file} is valid: ${summary}`);
+        return;
+      }
+      const config = loadConfig('tally org apply', z.object(databaseEnv));
+      const pool = createPool({ connectionString: config.DATABASE_URL, max: 2, applicationName: 'tally' });
+      try {
+        await migrate(pool);
+        const result = await new OrgRepository(pool).apply(parsed.value);
+        console.log(
+          result.changed
+            ? `org registry version ${result.version} applied: ${summary}`
+            : `org registry unchanged (version ${result.version}): ${summary}`,
+        );
+      } finally {
+        await pool.end();
+      }
+    });
+}

@@ -1,0 +1,32 @@
+import { Command, CommanderError } from 'commander';
+import { registerDbCommands } from './commands/db.command';
+import { registerOrgCommands } from './commands/org.command';
+import { registerQuarantineCommands } from './commands/quarantine.command';
+import { registerTopicsCommands } from './commands/topics.command';
+
+/**
+ * `tally`: the one command line of tokentally. Subcommands grow with the pipeline (org, rates,
+ * quarantine, explain, reprice, report, period); each validates its input, prints progress on long
+ * work and exits non-zero on failure.
+ */
+export function buildCli(): Command {
+  const program = new Command('tally')
+    .description('tokentally: every LLM call an auditable cost with an owner')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerDbCommands(program);
+  registerOrgCommands(program);
+  registerQuarantineCommands(program);
+  registerTopicsCommands(program);
+  return program;
+}
+
+if (require.main === module) {
+  buildCli()
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      if (error instanceof CommanderError) process.exit(error.exitCode);
+      console.error(`tally: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    });
+}
