@@ -51,22 +51,35 @@ async function down(): Promise<void> {
   log(`kafka: ${kafka ? 'stopped' : 'was not running (from this stack)'}`);
 }
 
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
+}
+
 export async function status(): Promise<boolean> {
-  const rows: [string, string, Promise<string>, number | undefined][] = [
-    ['kafka', kafkaBrokers().join(','), kafkaReady(), kafkaPid()],
-    ['schema-registry', registryUrl(), registryReady(), registryPid()],
-    ['postgres', stackConfig.postgres.adminUrl.replace(/\/\/[^@]*@/, '//'), postgresReady(), undefined],
-    ['redis', `${stackConfig.redis.host}:${stackConfig.redis.port}`, redisPing(), undefined],
+  // Probes run concurrently; each settles into a result at once so a down component is a row, not a crash.
+  const settle = (probe: Promise<string>): Promise<{ ok: boolean; detail: string }> =>
+    probe.then(
+      (detail) => ({ ok: true, detail }),
+      (error: unknown) => ({ ok: false, detail: describeError(error) }),
+    );
+  const rows: [string, string, Promise<{ ok: boolean; detail: string }>, number | undefined][] = [
+    ['kafka', kafkaBrokers().join(','), settle(kafkaReady()), kafkaPid()],
+    ['schema-registry', registryUrl(), settle(registryReady()), registryPid()],
+    [
+      'postgres',
+      stackConfig.postgres.adminUrl.replace(/\/\/[^@]*@/, '//'),
+      settle(postgresReady()),
+      undefined,
+    ],
+    ['redis', `${stackConfig.redis.host}:${stackConfig.redis.port}`, settle(redisPing()), undefined],
   ];
   let healthy = true;
   console.log(
     `${'component'.padEnd(16)} ${'state'.padEnd(8)} ${'pid'.padEnd(8)} ${'endpoint'.padEnd(42)} detail`,
   );
   for (const [name, endpoint, probe, pid] of rows) {
-    const result = await probe.then(
-      (detail) => ({ ok: true, detail }),
-      (error: unknown) => ({ ok: false, detail: error instanceof Error ? error.message : String(error) }),
-    );
+    const result = await probe;
     healthy &&= result.ok;
     console.log(
       `${name.padEnd(16)} ${(result.ok ? 'healthy' : 'DOWN').padEnd(8)} ${String(pid ?? '-').padEnd(8)} ${endpoint.padEnd(42)} ${result.detail}`,

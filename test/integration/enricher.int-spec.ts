@@ -34,8 +34,12 @@ function tally(...args: string[]): string {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, DATABASE_URL: stackEnv.databaseUrl },
+    maxBuffer: 64 * 1024 * 1024,
   });
-  if (run.status !== 0) throw new Error(`tally ${args.join(' ')} failed: ${run.stderr}`);
+  if (run.status !== 0)
+    throw new Error(
+      `tally ${args.join(' ')} failed (status ${run.status}, signal ${run.signal}, ${run.error?.message ?? 'no spawn error'}): ${run.stderr}`,
+    );
   return run.stdout;
 }
 
@@ -397,7 +401,9 @@ describe('enricher on the real stack: every call enriched or quarantined with it
     expect(late).toHaveLength(PER_KIND);
     expect(applyOrg(true)).toMatch(/org registry version \d+ applied/);
     await new Promise((resolve) => setTimeout(resolve, 1000)); // > ORG_REFRESH_MS: the cache reloads
-    expect(tally('quarantine', 'replay', '--reason', 'MISSING_OWNER', '--since', '1h')).toMatch(/done/);
+    expect(
+      tally('quarantine', 'replay', '--reason', 'MISSING_OWNER', '--since', '1h', '--event', `${RUN}-*`),
+    ).toMatch(/done/);
     await waitUntil('late-key calls enriched', async () => late.every((id) => enriched.has(id)), 60000);
     for (const id of late)
       expect(enriched.get(id)?.[0]).toMatchObject({ team_id: 'team-1', owner_source: 'api_key' });
@@ -406,9 +412,19 @@ describe('enricher on the real stack: every call enriched or quarantined with it
     const duplicatesBefore = Number(
       /tokentally_enricher_events_total\{outcome="duplicate"[^}]*\} (\d+)/.exec(metricsBefore)?.[1] ?? 0,
     );
-    expect(tally('quarantine', 'replay', '--reason', 'MISSING_OWNER', '--since', '1h', '--all')).toMatch(
-      /done/,
-    );
+    expect(
+      tally(
+        'quarantine',
+        'replay',
+        '--reason',
+        'MISSING_OWNER',
+        '--since',
+        '1h',
+        '--event',
+        `${RUN}-*`,
+        '--all',
+      ),
+    ).toMatch(/done/);
     await waitUntil(
       'second replay dropped as duplicates',
       async () => {
@@ -421,7 +437,7 @@ describe('enricher on the real stack: every call enriched or quarantined with it
       60000,
     );
     for (const id of late) expect(enriched.get(id)).toHaveLength(1);
-    const list = tally('quarantine', 'list', '--reason', 'MISSING_OWNER', '--since', '1h', '--all');
+    const list = tally('quarantine', 'list', '--reason', 'MISSING_OWNER', '--event', `${RUN}-*`, '--all');
     expect(list).toMatch(/replayed 2x/);
   });
 

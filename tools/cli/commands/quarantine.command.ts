@@ -21,6 +21,7 @@ interface FilterOptions {
   reason?: string;
   stage?: string;
   since?: string;
+  event?: string;
   limit?: string;
   all?: boolean;
 }
@@ -38,14 +39,19 @@ export function parseSince(value: string, now = Date.now()): Date {
   return new Date(time);
 }
 
-function filterFrom(options: FilterOptions, pendingByDefault: boolean): QuarantineFilter {
-  const limit = options.limit === undefined ? 10_000 : Number(options.limit);
+function filterFrom(
+  options: FilterOptions,
+  pendingByDefault: boolean,
+  defaultLimit: number,
+): QuarantineFilter {
+  const limit = options.limit === undefined ? defaultLimit : Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1)
     throw new Error(`--limit must be a positive whole number, got "${options.limit}"`);
   return {
     ...(options.reason ? { reason: options.reason.toUpperCase() } : {}),
     ...(options.stage ? { stage: options.stage } : {}),
     ...(options.since ? { since: parseSince(options.since) } : {}),
+    ...(options.event ? { eventId: options.event } : {}),
     pending: pendingByDefault && !options.all,
     limit,
   };
@@ -56,6 +62,7 @@ function withFilters(command: Command): Command {
     .option('--reason <code>', 'reason code, e.g. MISSING_OWNER, INVALID_VALUE, UNDECODABLE')
     .option('--stage <stage>', 'ingest, enricher, pricer, reconciler')
     .option('--since <time>', 'quarantined at or after: ISO time or age (30m, 24h, 7d)')
+    .option('--event <id>', 'one event id, or every id with a prefix: "batch-42-*"')
     .option('--limit <n>', 'at most this many records');
 }
 
@@ -87,7 +94,8 @@ export function registerQuarantineCommands(program: Command): void {
     .option('--json', 'one JSON object per line')
     .action(async (options: FilterOptions & { json?: boolean }) => {
       await withRepository(async (repo) => {
-        const rows = await repo.list(filterFrom(options, false));
+        const filter = filterFrom(options, false, 100);
+        const rows = await repo.list(filter);
         for (const row of rows) {
           if (options.json)
             console.log(
@@ -99,9 +107,11 @@ export function registerQuarantineCommands(program: Command): void {
             );
           else console.log(line(row));
         }
+        const matching = rows.length < (filter.limit ?? 0) ? rows.length : await repo.count(filter);
         const counts = await repo.countByReason();
         console.error(
-          `${rows.length} shown; by reason: ${counts.map((c) => `${c.stage}/${c.reason}=${c.count}`).join(', ') || 'none'}`,
+          `${rows.length} of ${matching} matching shown${matching > rows.length ? ' (--limit shows more)' : ''}; ` +
+            `all quarantined by reason: ${counts.map((c) => `${c.stage}/${c.reason}=${c.count}`).join(', ') || 'none'}`,
         );
       });
     });
@@ -146,11 +156,14 @@ export function registerQuarantineCommands(program: Command): void {
     .option('--dry-run', 'show what would be replayed')
     .action(async (options: FilterOptions & { dryRun?: boolean }) => {
       await withRepository(async (repo, config) => {
-        const rows = (await repo.list(filterFrom(options, true))).filter(
-          (row) => row.payload_encoding === 'avro_confluent',
-        );
+        const filter = filterFrom(options, true, 10_000);
+        const matching = await repo.count(filter);
+        const rows = (await repo.list(filter)).filter((row) => row.payload_encoding === 'avro_confluent');
         console.log(
-          `${rows.length} quarantined event(s) to replay${options.dryRun ? ' (dry run: nothing sent)' : ''}`,
+          `${rows.length} quarantined event(s) to replay${options.dryRun ? ' (dry run: nothing sent)' : ''}` +
+            (matching > (filter.limit ?? 0)
+              ? `; ${matching - rows.length} more match: run again or raise --limit`
+              : ''),
         );
         if (options.dryRun || rows.length === 0) return;
         const seal = new PayloadSeal(config.PSEUDONYM_SECRET);

@@ -23,9 +23,32 @@ export interface QuarantineFilter {
   reason?: string;
   stage?: string;
   since?: Date;
+  /** An exact event id, or a prefix when it ends with `*` (e.g. one producer's batch). */
+  eventId?: string;
   /** Only rows never replayed. */
   pending?: boolean;
   limit?: number;
+}
+
+const WHERE_FILTER = `WHERE ($1::text IS NULL OR reason = $1) AND ($2::text IS NULL OR stage = $2)
+  AND ($3::timestamptz IS NULL OR quarantined_at >= $3) AND (NOT $4 OR replay_count = 0)
+  AND ($5::text IS NULL OR event_id LIKE $5 ESCAPE '\\')`;
+
+function eventIdPattern(eventId: string | undefined): string | null {
+  if (eventId === undefined) return null;
+  const prefix = eventId.endsWith('*');
+  const literal = (prefix ? eventId.slice(0, -1) : eventId).replace(/[\\%_]/g, (c) => `\\${c}`);
+  return prefix ? `${literal}%` : literal;
+}
+
+function filterParams(filter: QuarantineFilter): unknown[] {
+  return [
+    filter.reason ?? null,
+    filter.stage ?? null,
+    filter.since ?? null,
+    filter.pending ?? false,
+    eventIdPattern(filter.eventId),
+  ];
 }
 
 /** The Postgres side of quarantine: every record also lands here, keyed so redelivery adds nothing. */
@@ -61,19 +84,19 @@ export class QuarantineRepository {
 
   async list(filter: QuarantineFilter): Promise<QuarantineRow[]> {
     const { rows } = await this.pool.query<QuarantineRow>(
-      `SELECT * FROM tokentally.quarantine
-       WHERE ($1::text IS NULL OR reason = $1) AND ($2::text IS NULL OR stage = $2)
-         AND ($3::timestamptz IS NULL OR quarantined_at >= $3) AND (NOT $4 OR replay_count = 0)
-       ORDER BY quarantined_at, quarantine_id LIMIT $5`,
-      [
-        filter.reason ?? null,
-        filter.stage ?? null,
-        filter.since ?? null,
-        filter.pending ?? false,
-        filter.limit ?? 1000,
-      ],
+      `SELECT * FROM tokentally.quarantine ${WHERE_FILTER}
+       ORDER BY quarantined_at, quarantine_id LIMIT $6`,
+      [...filterParams(filter), filter.limit ?? 1000],
     );
     return rows;
+  }
+
+  async count(filter: QuarantineFilter): Promise<number> {
+    const { rows } = await this.pool.query<{ count: bigint }>(
+      `SELECT count(*) AS count FROM tokentally.quarantine ${WHERE_FILTER}`,
+      filterParams(filter),
+    );
+    return Number(rows[0]?.count ?? 0n);
   }
 
   async get(quarantineId: string): Promise<QuarantineRow | undefined> {
