@@ -282,6 +282,12 @@ export interface PricedCallEvent {
   rate_card_id: string;
   /** Version of that rate card or catalog. */
   rate_card_version: string;
+  /** Multiplier card (negotiated discount, regional uplift) applied on top of the rate card, if any. */
+  rate_multiplier_id: null | string;
+  /** Version of that multiplier card. */
+  rate_multiplier_version: null | string;
+  /** The exact decimal factor applied, e.g. "0.8". */
+  rate_multiplier: null | string;
   /** Tier applied, e.g. long_context, batch. */
   pricing_tier: null | string;
   /** ISO 4217 currency of the rate card. */

@@ -171,4 +171,32 @@ describe('priceCall properties', () => {
       }
     }
   });
+
+  it('no float in money: every component is a BigInt, also with a multiplier and an FX rate', () => {
+    const adjustments = { multiplier: '0.87', multiplierAppliesTo: 'all' as const, usdPerUnit: '1.0825' };
+    for (const b of samples.slice(0, 100)) {
+      const p = priceCall({ ...b, units: { web_search_requests: b.output % 7 } }, sonnet, adjustments);
+      const { tier, ...money } = p;
+      expect(tier === null || typeof tier === 'string').toBe(true);
+      for (const value of Object.values(money)) expect(typeof value).toBe('bigint');
+      expect(p.total).toBe(
+        p.uncachedInput +
+          p.cacheRead +
+          p.cacheWrite5m +
+          p.cacheWrite1h +
+          p.output +
+          p.reasoning +
+          p.requestFee +
+          p.units,
+      );
+    }
+  });
+
+  it('cost never decreases when a multiplier or an FX rate grows', () => {
+    for (const b of samples.slice(0, 60)) {
+      const low = priceCall(b, gpt, { multiplier: '0.9', usdPerUnit: '1.01' }).total;
+      expect(priceCall(b, gpt, { multiplier: '0.91', usdPerUnit: '1.01' }).total >= low).toBe(true);
+      expect(priceCall(b, gpt, { multiplier: '0.9', usdPerUnit: '1.02' }).total >= low).toBe(true);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import type { BillableBuckets } from '@tokentally/contracts';
-import { divideHalfEven, parseDecimalToNanos } from '@tokentally/domain-money';
+import { NANOS_PER_UNIT, divideHalfEven, parseDecimalToNanos } from '@tokentally/domain-money';
 import type { RateCard, RatePrices } from './rate-card';
 
 export interface PricedComponents {
@@ -11,54 +11,100 @@ export interface PricedComponents {
   reasoning: bigint;
   requestFee: bigint;
   units: bigint;
+  /** Exactly the sum of the components above, in nano-USD. */
   total: bigint;
+  /** The same call in the card's own currency (nanos of that currency), each component rounded once. */
+  originalTotal: bigint;
   /** The tier applied, or null for the base prices. */
   tier: string | null;
 }
 
-const PER_MILLION = 1_000_000n;
-
-/** tokens x (nanos per 1M tokens) / 1M, rounded once, half to even. */
-function component(tokens: number, pricePerMillion: string | undefined, fallback?: string): bigint {
-  if (tokens === 0) return 0n;
-  const price = pricePerMillion ?? fallback;
-  if (price === undefined) throw new RangeError('a bucket has tokens but the rate card has no price for it');
-  return divideHalfEven(BigInt(tokens) * parseDecimalToNanos(price), PER_MILLION);
+export interface PriceAdjustments {
+  /** A negotiated discount or regional uplift, as an exact decimal ("0.8", "1.1"). */
+  multiplier?: string;
+  /** `tokens` (default) leaves per-request fees and priced units unscaled. */
+  multiplierAppliesTo?: 'tokens' | 'all';
+  /** USD per one unit of the card's currency, from the dated FX table; "1" for USD cards. */
+  usdPerUnit?: string;
 }
 
+const PER_MILLION = 1_000_000n;
+
+type ComponentName = Exclude<keyof PricedComponents, 'total' | 'originalTotal' | 'tier'>;
+
 /**
- * Exact cost of one call in the card's currency, in nanos of that currency: every component rounded
- * once (half-even), `total` their exact sum. Tiers are a cliff: above the threshold the whole request,
- * cache buckets included, is priced at the tier. Cache writes without their own price fall back to the
- * input price (a card that omits them cannot silently make them free); reasoning is inside output unless
- * the card prices it apart.
+ * Exact cost of one call. Every component is computed from its exact rational value
+ * (tokens x price per 1M x multiplier x FX rate) and rounded once, half to even, to nano-USD; `total` is
+ * their exact sum. Tiers are a cliff: above the threshold the whole request, cache buckets included, is
+ * priced at the tier. Cache writes without their own price fall back to the input price (a card that
+ * omits them cannot silently make them free); reasoning is inside output unless the card prices it apart.
+ * A bucket with tokens but no price, or a unit without a price, throws: never a silent zero.
  */
-export function priceCall(buckets: BillableBuckets, card: RateCard): PricedComponents {
+export function priceCall(
+  buckets: BillableBuckets,
+  card: RateCard,
+  adjustments: PriceAdjustments = {},
+): PricedComponents {
   const wholeInput =
     buckets.uncached_input + buckets.cache_read + buckets.cache_write_5m + buckets.cache_write_1h;
   const tier = [...(card.tiers ?? [])]
     .sort((a, b) => b.inputTokensAbove - a.inputTokensAbove)
     .find((t) => wholeInput > t.inputTokensAbove);
-  const prices: RatePrices = tier?.prices ?? card.prices;
-  const reasoningApart = prices.reasoning !== undefined;
-  const parts = {
-    uncachedInput: component(buckets.uncached_input, prices.uncachedInput),
-    cacheRead: component(buckets.cache_read, prices.cacheRead, prices.uncachedInput),
-    cacheWrite5m: component(buckets.cache_write_5m, prices.cacheWrite5m, prices.uncachedInput),
-    cacheWrite1h: component(
-      buckets.cache_write_1h,
-      prices.cacheWrite1h,
-      prices.cacheWrite5m ?? prices.uncachedInput,
-    ),
-    output: component(reasoningApart ? buckets.output - buckets.reasoning : buckets.output, prices.output),
-    reasoning: reasoningApart ? component(buckets.reasoning, prices.reasoning) : 0n,
-    requestFee: prices.perRequest === undefined ? 0n : parseDecimalToNanos(prices.perRequest),
-    units: Object.entries(buckets.units).reduce((sum, [name, count]) => {
-      const price = prices.units?.[name];
-      if (price === undefined) throw new RangeError(`the rate card has no price for unit "${name}"`);
-      return sum + BigInt(count) * parseDecimalToNanos(price);
-    }, 0n),
+  // A tier reprices tokens; per-request fees and priced units it does not name keep the base price.
+  const prices: RatePrices = tier
+    ? {
+        ...tier.prices,
+        perRequest: tier.prices.perRequest ?? card.prices.perRequest,
+        units: { ...card.prices.units, ...tier.prices.units },
+      }
+    : card.prices;
+  const factor = parseDecimalToNanos(adjustments.multiplier ?? '1');
+  const fx = parseDecimalToNanos(adjustments.usdPerUnit ?? '1');
+  if (factor < 0n || fx <= 0n) throw new RangeError('multiplier and FX rate must be positive');
+  const extrasFactor = adjustments.multiplierAppliesTo === 'all' ? factor : NANOS_PER_UNIT;
+
+  const usd = {} as Record<ComponentName, bigint>;
+  let originalTotal = 0n;
+  /** numerator / denominator is the exact amount in the card's currency before the multiplier. */
+  const book = (name: ComponentName, numerator: bigint, denominator: bigint, scale: bigint): void => {
+    usd[name] = divideHalfEven(numerator * scale * fx, denominator * NANOS_PER_UNIT * NANOS_PER_UNIT);
+    originalTotal += divideHalfEven(numerator * scale, denominator * NANOS_PER_UNIT);
   };
-  const total = Object.values(parts).reduce((sum, value) => sum + value, 0n);
-  return { ...parts, total, tier: tier?.name ?? null };
+  const tokens = (name: ComponentName, count: number, price: string | undefined, fallback?: string) => {
+    if (count === 0) return book(name, 0n, 1n, factor);
+    const chosen = price ?? fallback;
+    if (chosen === undefined)
+      throw new RangeError(`${count} ${name} tokens but the rate card has no price for them`);
+    book(name, BigInt(count) * parseDecimalToNanos(chosen), PER_MILLION, factor);
+  };
+
+  const reasoningApart = prices.reasoning !== undefined;
+  tokens('uncachedInput', buckets.uncached_input, prices.uncachedInput);
+  tokens('cacheRead', buckets.cache_read, prices.cacheRead, prices.uncachedInput);
+  tokens('cacheWrite5m', buckets.cache_write_5m, prices.cacheWrite5m, prices.uncachedInput);
+  tokens(
+    'cacheWrite1h',
+    buckets.cache_write_1h,
+    prices.cacheWrite1h,
+    prices.cacheWrite5m ?? prices.uncachedInput,
+  );
+  tokens('output', reasoningApart ? buckets.output - buckets.reasoning : buckets.output, prices.output);
+  tokens('reasoning', reasoningApart ? buckets.reasoning : 0, prices.reasoning);
+  book(
+    'requestFee',
+    prices.perRequest === undefined ? 0n : parseDecimalToNanos(prices.perRequest),
+    1n,
+    extrasFactor,
+  );
+  let units = 0n;
+  for (const [name, count] of Object.entries(buckets.units)) {
+    if (count === 0) continue;
+    const price = prices.units?.[name];
+    if (price === undefined) throw new RangeError(`the rate card has no price for unit "${name}"`);
+    units += BigInt(count) * parseDecimalToNanos(price);
+  }
+  book('units', units, 1n, extrasFactor);
+
+  const total = Object.values(usd).reduce((sum, value) => sum + value, 0n);
+  return { ...usd, total, originalTotal, tier: tier?.name ?? null };
 }

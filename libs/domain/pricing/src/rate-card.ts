@@ -22,7 +22,8 @@ export interface RateTier {
   prices: RatePrices;
 }
 
-export interface RateCard {
+/** Where a card applies and when: shared by full-price cards and multipliers. */
+export interface RateScope {
   id: string;
   version: string;
   provider: string;
@@ -32,9 +33,22 @@ export interface RateCard {
   serviceTier?: string;
   effectiveFrom: number;
   effectiveTo?: number;
+}
+
+export interface RateCard extends RateScope {
   currency: string;
   prices: RatePrices;
   tiers?: RateTier[];
+}
+
+/**
+ * A negotiated discount or a regional uplift: scales the prices of whichever card prices the call.
+ * `tokens` scales token components only (web searches, for instance, carry no batch discount);
+ * `all` also scales per-request fees and priced units.
+ */
+export interface RateMultiplier extends RateScope {
+  factor: string;
+  appliesTo: 'tokens' | 'all';
 }
 
 export interface CallScope {
@@ -57,7 +71,7 @@ function globMatches(pattern: string, value: string): boolean {
 }
 
 /** Higher is more specific: an exact model beats a pattern, a longer pattern a shorter one; region and tier add. */
-function specificity(card: RateCard): number {
+export function specificity(card: RateScope): number {
   const modelScore = card.model.includes('*') ? card.model.replace(/\*/g, '').length : 10_000;
   return modelScore + (card.region ? 100_000 : 0) + (card.serviceTier ? 200_000 : 0);
 }
@@ -67,7 +81,7 @@ function specificity(card: RateCard): number {
  * (when set) equal the call's, and that are in effect at the call's own time, the most specific wins;
  * among equally specific ones the newest effective date wins; then the id, so resolution is deterministic.
  */
-export function resolveRateCard(cards: readonly RateCard[], call: CallScope): RateCard | undefined {
+export function resolveRateCard<T extends RateScope>(cards: readonly T[], call: CallScope): T | undefined {
   const candidates = cards.filter(
     (card) =>
       card.provider === call.provider &&
