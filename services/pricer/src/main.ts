@@ -3,11 +3,11 @@ import { runService, type ServiceDefinition } from '@tokentally/platform-service
 import { PricerModule } from './pricer.module';
 
 /** Environment: SERVICE_ENV['pricer'] (libs/platform/config), documented in the README. */
-export const PricerService: ServiceDefinition = {
+export const PricerService: ServiceDefinition<'pricer'> = {
   name: 'pricer',
   produces: [TOPICS.pricedCalls],
   quarantineStage: 'pricer',
-  module: (runtime) => PricerModule.forRuntime(runtime),
+  module: (runtime, config) => PricerModule.forRuntime(runtime, config),
 };
 
 if (require.main === module) runService(PricerService);

@@ -1,14 +1,44 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule, type ServiceRuntime } from '@tokentally/platform-service';
+import { LedgerRepository, RatesRepository } from '@tokentally/platform-db';
+import { PlatformModule, type ConfigOf, type ServiceRuntime } from '@tokentally/platform-service';
+import { EnrichedCallsConsumer } from './inbound/enriched-calls.consumer';
+import { ExplainController } from './inbound/explain.controller';
+import { RateBookCache } from './outbound/rate-book.cache';
+import { PricerMetrics } from './pricer.metrics';
+import { PricingPipeline } from './pricing.pipeline';
 
 /**
- * Prices enriched calls against versioned rate cards and writes the idempotent ledger.
- * Walking skeleton: transport, config, health and metrics are wired; the domain handlers arrive with
- * their issues and live in libs/domain, not here.
+ * Prices enriched calls against the rate book (libs/domain/pricing) and writes the idempotent ledger;
+ * serves the cost of a request at GET /v1/traces/:traceId/cost.
  */
 @Module({})
 export class PricerModule {
-  static forRuntime(runtime: ServiceRuntime): DynamicModule {
-    return { module: PricerModule, imports: [PlatformModule.forRuntime(runtime)] };
+  static forRuntime(runtime: ServiceRuntime, config: ConfigOf<'pricer'>): DynamicModule {
+    const { producer, quarantine, pool } = runtime;
+    if (!producer || !quarantine || !pool)
+      throw new Error('the pricer needs Kafka, PostgreSQL and a quarantine stage');
+    const ledger = new LedgerRepository(pool);
+    return {
+      module: PricerModule,
+      imports: [PlatformModule.forRuntime(runtime)],
+      controllers: [EnrichedCallsConsumer, ExplainController],
+      providers: [
+        { provide: LedgerRepository, useValue: ledger },
+        {
+          provide: RateBookCache,
+          useFactory: async () => {
+            const cache = new RateBookCache(new RatesRepository(pool), runtime.logger);
+            await cache.start(config.RATES_REFRESH_MS);
+            return cache;
+          },
+        },
+        {
+          provide: PricingPipeline,
+          inject: [RateBookCache],
+          useFactory: (rates: RateBookCache) =>
+            new PricingPipeline(ledger, rates, producer, quarantine, new PricerMetrics(runtime.metrics)),
+        },
+      ],
+    };
   }
 }

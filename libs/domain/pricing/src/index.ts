@@ -4,3 +4,4 @@ export * from './fx';
 export * from './catalog';
 export * from './rate-file';
 export * from './rate-book';
+export * from './trace-explanation';

@@ -159,3 +159,39 @@ export function priceEnrichedCall(
     },
   };
 }
+
+/** A stored card as the database keeps it: the validated definition without its version. */
+export interface StoredRateCard {
+  id: string;
+  version: number;
+  kind: 'prices' | 'multiplier';
+  definition: Record<string, unknown>;
+}
+
+export const fxRateId = (currency: string, effectiveFrom: number): string =>
+  `${currency}@${new Date(effectiveFrom).toISOString().replace(':00.000Z', 'Z').replace('T00:00Z', '')}`;
+
+/** Rebuilds the rate book from storage; versions read `v<N>` on every priced row. */
+export function rateBookFrom(
+  cards: readonly StoredRateCard[],
+  fx: readonly { currency: string; effectiveFrom: Date | number; usdPerUnit: string }[],
+  catalog: PriceCatalog,
+): RateBook {
+  const versioned = <T>(card: StoredRateCard): T =>
+    ({ ...card.definition, id: card.id, version: `v${card.version}` }) as T;
+  return {
+    cards: cards.filter((c) => c.kind === 'prices').map((c) => versioned<RateCard>(c)),
+    multipliers: cards.filter((c) => c.kind === 'multiplier').map((c) => versioned<RateMultiplier>(c)),
+    fx: fx.map((rate) => {
+      const effectiveFrom =
+        typeof rate.effectiveFrom === 'number' ? rate.effectiveFrom : rate.effectiveFrom.getTime();
+      return {
+        id: fxRateId(rate.currency, effectiveFrom),
+        currency: rate.currency,
+        effectiveFrom,
+        usdPerUnit: rate.usdPerUnit,
+      };
+    }),
+    catalog,
+  };
+}

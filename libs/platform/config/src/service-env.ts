@@ -67,13 +67,20 @@ const enricherEnv = {
   ),
 };
 
+const pricerEnv = {
+  RATES_REFRESH_MS: positiveInt(
+    5000,
+    'How often the pricer checks for a newly applied rate book (tally rates apply)',
+  ),
+};
+
 /**
  * The environment of every service, in one place: each service validates its own entry at start-up,
  * and the README's configuration table is generated from all of them (`npm run docs`).
  */
 export const SERVICE_ENV = {
   enricher: z.object({ ...kafkaEnv, ...httpEnv(3101), ...databaseEnv, ...redisEnv, ...enricherEnv }),
-  pricer: z.object({ ...kafkaEnv, ...httpEnv(3102), ...databaseEnv }),
+  pricer: z.object({ ...kafkaEnv, ...httpEnv(3102), ...databaseEnv, ...pricerEnv }),
   'anomaly-detector': z.object({ ...kafkaEnv, ...httpEnv(3103), ...redisEnv }),
   reconciler: z.object({ ...kafkaEnv, ...httpEnv(3104), ...databaseEnv }),
   'chargeback-exporter': z.object({ ...kafkaEnv, ...httpEnv(3105), ...databaseEnv }),

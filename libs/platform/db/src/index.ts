@@ -2,3 +2,5 @@ export * from './pool';
 export * from './migrator';
 export * from './quarantine.repository';
 export * from './org.repository';
+export * from './ledger.repository';
+export * from './rates.repository';
