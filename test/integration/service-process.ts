@@ -49,7 +49,14 @@ export class ServiceProcess {
   }
 
   get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null;
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** kill -9: no shutdown hook runs, nothing is flushed or committed. */
+  async kill(): Promise<void> {
+    if (!this.running || !this.child) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
   }
 
   /** SIGTERM, then the exit code (or 'timeout'). */

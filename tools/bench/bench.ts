@@ -1,6 +1,7 @@
 import { benchAvro } from './avro.bench';
 import { benchEnrich } from './enrich.bench';
 import { benchKafka } from './kafka.bench';
+import { benchLedger } from './ledger.bench';
 
 /**
  * `npm run bench [-- scenario ...]`: prints measured figures; asserts nothing. Scenarios that need
@@ -15,6 +16,11 @@ const SCENARIOS: Record<string, { description: string; run: () => Promise<void> 
   enrich: {
     description: 'the enricher service alone draining a raw-call backlog (target >= 20,000 events/s)',
     run: benchEnrich,
+  },
+  ledger: {
+    description:
+      'pricer + ledger write path vs raw COPY of the same rows (target ratio >= 0.9, >= 20,000 rows/s); explain on 1M rows',
+    run: benchLedger,
   },
 };
 

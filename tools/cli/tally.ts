@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerDbCommands } from './commands/db.command';
+import { registerExplainCommand } from './commands/explain.command';
 import { registerOrgCommands } from './commands/org.command';
 import { registerQuarantineCommands } from './commands/quarantine.command';
+import { registerRatesCommands } from './commands/rates.command';
+import { registerRepriceCommand } from './commands/reprice.command';
 import { registerTopicsCommands } from './commands/topics.command';
 
 /**
@@ -16,6 +19,9 @@ export function buildCli(): Command {
     .exitOverride();
   registerDbCommands(program);
   registerOrgCommands(program);
+  registerRatesCommands(program);
+  registerExplainCommand(program);
+  registerRepriceCommand(program);
   registerQuarantineCommands(program);
   registerTopicsCommands(program);
   return program;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RawCallEvent } from '@tokentally/contracts';
+import type { EnrichedCallEvent, RawCallEvent } from '@tokentally/contracts';
 
 const FEATURES = ['search', 'chat-assistant', 'summaries', 'support-triage'] as const;
 const MODELS = [
@@ -53,6 +53,64 @@ export function buildRawCallEvent(n: number, overrides: Partial<RawCallEvent> = 
     latency_ms: 300 + (n % 2000),
     streamed: n % 5 === 0,
     attributes: { release: '2026.11.3' },
+    ...overrides,
+  };
+}
+
+/**
+ * A valid enriched call (what the pricer consumes) for models whose catalog prices are flat below 200k
+ * input tokens: gpt-4o and claude-sonnet-4-5. `n` makes it deterministic.
+ */
+export function buildEnrichedCallEvent(
+  n: number,
+  overrides: Partial<EnrichedCallEvent> = {},
+): EnrichedCallEvent {
+  const anthropic = n % 2 === 1;
+  return {
+    event_id: randomUUID(),
+    trace_id: `trace-${Math.floor(n / 3)}`,
+    span_id: `span-${n}`,
+    parent_span_id: n % 3 === 0 ? null : `span-${n - (n % 3)}`,
+    provider_request_id: `req_${n}`,
+    occurred_at: Date.now() - 3_600_000 + (n % 1000),
+    team_id: `team-${n % 5}`,
+    user_ref: `hmac:dev:${(n % 50).toString(16).padStart(8, '0')}`,
+    tenant_ref: null,
+    feature: FEATURES[n % FEATURES.length] ?? 'search',
+    workflow: n % 4 === 0 ? null : 'answer-question',
+    environment: n % 10 === 0 ? 'staging' : 'prod',
+    owner_source: 'event',
+    pseudonym_key_id: 'dev',
+    request_source: 'api_worker',
+    api_key_id: `key-${n % 11}`,
+    service_account: null,
+    gateway_id: null,
+    project_id: null,
+    prompt_template_version: null,
+    provider: anthropic ? 'anthropic' : 'openai',
+    model: anthropic ? 'claude-sonnet-4-5' : 'gpt-4o',
+    response_model: null,
+    region: null,
+    service_tier: null,
+    buckets: {
+      uncached_input: 500 + (n % 3000),
+      cache_read: n % 3 === 0 ? 1024 : 0,
+      cache_write_5m: anthropic && n % 5 === 0 ? 256 : 0,
+      cache_write_1h: anthropic && n % 7 === 0 ? 128 : 0,
+      output: 40 + (n % 700),
+      reasoning: anthropic ? 0 : n % 40,
+      units: {},
+    },
+    raw_usage_json: null,
+    attempt: 1 + (n % 3 === 2 ? 1 : 0),
+    is_retry: n % 3 === 2,
+    is_fallback: false,
+    status_code: 200,
+    latency_ms: 300 + (n % 2000),
+    streamed: null,
+    attributes: {},
+    redactions: 0,
+    enriched_at: Date.now(),
     ...overrides,
   };
 }

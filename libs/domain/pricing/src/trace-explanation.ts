@@ -129,7 +129,7 @@ export function explainTrace(
       cost: Object.fromEntries([
         ...COMPONENTS.map((c) => [c, usd(call[`${c}_nanos`])] as const),
         ['total', usd(call.total_nanos)] as const,
-      ]),
+      ]) as Record<Component | 'total', { nanos: string; usd: string }>,
       adjustments: own.map((a) => ({
         adjustment_id: a.adjustment_id,
         period: a.period,

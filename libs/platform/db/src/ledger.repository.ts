@@ -75,6 +75,13 @@ const LEDGER_COLUMNS: [string, string, (e: PricedCallEvent, period: string) => u
   ['priced_at', 'timestamptz', (e) => new Date(e.priced_at).toISOString()],
 ];
 
+export const LEDGER_COLUMN_NAMES = LEDGER_COLUMNS.map(([name]) => name);
+
+/** A priced event as ledger column values, in LEDGER_COLUMN_NAMES order (the writer's and COPY's shape). */
+export function ledgerRowValues(event: PricedCallEvent, period: string): unknown[] {
+  return LEDGER_COLUMNS.map(([, , value]) => value(event, period));
+}
+
 /**
  * Rollup upserts fed by a CTE of new rows (`source`): grouped per key so no row is touched twice in one
  * statement, ordered so concurrent writers lock rollup rows in the same order. `counted` is false for

@@ -1,0 +1,163 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { PricedCallEvent } from '@tokentally/contracts';
+import { up } from '@tokentally/deploy';
+import { PriceCatalog, explainTrace, priceEnrichedCall, rateBookFrom } from '@tokentally/domain-pricing';
+import {
+  LEDGER_COLUMN_NAMES,
+  LedgerRepository,
+  createPool,
+  ledgerRowValues,
+  migrate,
+  periodOf,
+} from '@tokentally/platform-db';
+import { buildEnrichedCallEvent, stackEnv } from '@tokentally/testing';
+import { rate } from './report';
+
+const ROWS = 100_000;
+const BATCH = 5000;
+const EXPLAIN_LEDGER_ROWS = 1_000_000;
+
+function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Raw COPY of ledger rows through psql (the fastest way rows get into this table), in seconds. */
+async function copyIntoLedger(events: readonly PricedCallEvent[]): Promise<number> {
+  const url = new URL(stackEnv.databaseUrl);
+  const started = process.hrtime.bigint();
+  const psql = spawn(
+    'psql',
+    [
+      '-X',
+      '-q',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-h',
+      url.hostname,
+      '-p',
+      url.port || '5432',
+      '-U',
+      decodeURIComponent(url.username),
+      '-d',
+      url.pathname.slice(1),
+      '-c',
+      `\\copy tokentally.ledger (${LEDGER_COLUMN_NAMES.join(', ')}) FROM STDIN WITH (FORMAT csv)`,
+    ],
+    {
+      env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) },
+      stdio: ['pipe', 'inherit', 'inherit'],
+    },
+  );
+  const exited = new Promise<number | null>((resolve) => psql.on('exit', resolve));
+  for (let start = 0; start < events.length; start += BATCH) {
+    const chunk = events
+      .slice(start, start + BATCH)
+      .map((e) => `${ledgerRowValues(e, periodOf(e.occurred_at)).map(csvField).join(',')}\n`)
+      .join('');
+    if (!psql.stdin.write(chunk)) await new Promise((resolve) => psql.stdin.once('drain', resolve));
+  }
+  psql.stdin.end();
+  const code = await exited;
+  if (code !== 0) throw new Error(`psql COPY exited with ${code}`);
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/**
+ * The pricer's write path in-process (price with the pinned catalog, then the ledger statement with its
+ * rollups, batch by batch, as the service does per consumed batch) against a raw COPY of the same rows
+ * into the same partitioned table, then `explain` latency on a ledger of 1M rows. Rows are written to the
+ * test database under a bench team and deleted afterwards.
+ */
+export async function benchLedger(): Promise<void> {
+  await up();
+  const run = randomBytes(4).toString('hex');
+  const team = `bench-${run}`;
+  const pool = createPool({ connectionString: stackEnv.databaseUrl, max: 4, applicationName: 'bench' });
+  await migrate(pool);
+  const ledger = new LedgerRepository(pool);
+  const book = rateBookFrom([], [], new PriceCatalog());
+  const enriched = (label: string, count: number, traceSize = 3) =>
+    Array.from({ length: count }, (_, n) =>
+      buildEnrichedCallEvent(n, {
+        event_id: `${run}-${label}-${n}`,
+        trace_id: `${run}-${label}-t${Math.floor(n / traceSize)}`,
+        team_id: team,
+      }),
+    );
+  try {
+    const input = enriched('pricer', ROWS);
+    await ledger.ensurePartitions(input.map((e) => periodOf(e.occurred_at)));
+
+    let started = process.hrtime.bigint();
+    const priced = input.map((event) => {
+      const outcome = priceEnrichedCall(event, book, Date.now());
+      if (!outcome.ok) throw new Error(outcome.message);
+      return outcome.value;
+    });
+    console.log(`pricing alone (catalog resolution + BigInt components): ${rate(ROWS, started)}`);
+
+    started = process.hrtime.bigint();
+    for (let start = 0; start < input.length; start += BATCH) {
+      const batch = input.slice(start, start + BATCH).map((event) => {
+        const outcome = priceEnrichedCall(event, book, Date.now());
+        if (!outcome.ok) throw new Error(outcome.message);
+        return outcome.value;
+      });
+      await ledger.record(batch);
+    }
+    const pricerSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    console.log(
+      `pricer + ledger (price, UNNEST insert ON CONFLICT, hourly + daily rollups, one statement per ${BATCH}): ${rate(ROWS, started)}`,
+    );
+
+    started = process.hrtime.bigint();
+    for (let start = 0; start < priced.length; start += BATCH)
+      await ledger.record(priced.slice(start, start + BATCH));
+    console.log(`replay of the same rows (all duplicates, rollups untouched): ${rate(ROWS, started)}`);
+
+    const copyRows = priced.map((e) => ({ ...e, event_id: `${e.event_id}-copy` }));
+    const copySeconds = await copyIntoLedger(copyRows);
+    console.log(
+      `raw COPY of the same rows into the same table (no rollups, no conflict check): ${ROWS.toLocaleString('en-US')} in ${copySeconds.toFixed(2)} s = ${Math.round(ROWS / copySeconds).toLocaleString('en-US')}/s`,
+    );
+    console.log(
+      `ratio pricer+ledger / raw COPY: ${(copySeconds / pricerSeconds).toFixed(2)} (target >= 0.9, and >= 20,000 rows/s)`,
+    );
+
+    process.stdout.write(
+      `loading a ledger of ${EXPLAIN_LEDGER_ROWS.toLocaleString('en-US')} rows for explain...`,
+    );
+    const big = enriched('explain', EXPLAIN_LEDGER_ROWS - 2 * ROWS).map((event) => {
+      const outcome = priceEnrichedCall(event, book, Date.now());
+      if (!outcome.ok) throw new Error(outcome.message);
+      return outcome.value;
+    });
+    const loadSeconds = await copyIntoLedger(big);
+    await pool.query('ANALYZE tokentally.ledger');
+    const { rows } = await pool.query<{ n: bigint }>('SELECT count(*) AS n FROM tokentally.ledger');
+    console.log(` done in ${loadSeconds.toFixed(1)} s (ledger now ${rows[0]?.n} rows in all)`);
+    const timings: number[] = [];
+    for (let i = 0; i < 300; i += 1) {
+      const trace = `${run}-explain-t${Math.floor(Math.random() * (big.length / 3))}`;
+      const t0 = process.hrtime.bigint();
+      const { calls, adjustments } = await ledger.byTrace(trace);
+      explainTrace(trace, calls, adjustments);
+      timings.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      if (calls.length !== 3) throw new Error(`trace ${trace} has ${calls.length} calls, expected 3`);
+    }
+    timings.sort((a, b) => a - b);
+    const at = (q: number): string => (timings[Math.floor(q * (timings.length - 1))] ?? 0).toFixed(2);
+    console.log(
+      `explain <trace_id> on the 1M-row ledger (query + explanation, 300 random traces): p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms (target < 100 ms)`,
+    );
+  } finally {
+    process.stdout.write('cleaning up bench rows...');
+    for (const table of ['ledger', 'rollup_hourly', 'rollup_daily'])
+      await pool.query(`DELETE FROM tokentally.${table} WHERE team_id = $1`, [team]);
+    console.log(' done');
+    await pool.end();
+  }
+}
