@@ -83,12 +83,30 @@ function toRatePrices(
 /** Looks up catalog entries; a model is matched once per (provider, model) and remembered. */
 export class PriceCatalog {
   private readonly models = new Map<string, ModelInfo | null>();
+  private readonly cards = new Map<string, RateCard | null>();
 
   /** The catalog's prices for a call as a rate card in effect at `at`, or undefined when unknown. */
   rateCardFor(provider: string, model: string, at: number): RateCard | undefined {
     const info = this.model(provider, model);
     if (!info) return undefined;
     const { prices, since } = pricesAt(info, new Date(at));
+    const key = `${provider}\u0000${model}\u0000${since ?? ''}`;
+    let card = this.cards.get(key);
+    if (card === undefined) {
+      if (this.cards.size >= 10_000) this.cards.clear();
+      card = this.buildCard(provider, model, info, prices, since) ?? null;
+      this.cards.set(key, card);
+    }
+    return card ?? undefined;
+  }
+
+  private buildCard(
+    provider: string,
+    model: string,
+    info: ModelInfo,
+    prices: ModelPrice,
+    since: string | null,
+  ): RateCard | undefined {
     const base = toRatePrices(prices, (value) => (isTiered(value) ? value.base : value));
     if (!base) return undefined;
     const starts = [

@@ -30,6 +30,18 @@ export interface PriceAdjustments {
 
 const PER_MILLION = 1_000_000n;
 
+/** Prices repeat across millions of calls: parse each decimal text once. */
+const parsedPrices = new Map<string, bigint>();
+function nanosOf(text: string): bigint {
+  let nanos = parsedPrices.get(text);
+  if (nanos === undefined) {
+    if (parsedPrices.size >= 10_000) parsedPrices.clear();
+    nanos = parseDecimalToNanos(text);
+    parsedPrices.set(text, nanos);
+  }
+  return nanos;
+}
+
 type ComponentName = Exclude<keyof PricedComponents, 'total' | 'originalTotal' | 'tier'>;
 
 /**
@@ -58,8 +70,8 @@ export function priceCall(
         units: { ...card.prices.units, ...tier.prices.units },
       }
     : card.prices;
-  const factor = parseDecimalToNanos(adjustments.multiplier ?? '1');
-  const fx = parseDecimalToNanos(adjustments.usdPerUnit ?? '1');
+  const factor = nanosOf(adjustments.multiplier ?? '1');
+  const fx = nanosOf(adjustments.usdPerUnit ?? '1');
   if (factor < 0n || fx <= 0n) throw new RangeError('multiplier and FX rate must be positive');
   const extrasFactor = adjustments.multiplierAppliesTo === 'all' ? factor : NANOS_PER_UNIT;
 
@@ -75,7 +87,7 @@ export function priceCall(
     const chosen = price ?? fallback;
     if (chosen === undefined)
       throw new RangeError(`${count} ${name} tokens but the rate card has no price for them`);
-    book(name, BigInt(count) * parseDecimalToNanos(chosen), PER_MILLION, factor);
+    book(name, BigInt(count) * nanosOf(chosen), PER_MILLION, factor);
   };
 
   const reasoningApart = prices.reasoning !== undefined;
@@ -90,18 +102,13 @@ export function priceCall(
   );
   tokens('output', reasoningApart ? buckets.output - buckets.reasoning : buckets.output, prices.output);
   tokens('reasoning', reasoningApart ? buckets.reasoning : 0, prices.reasoning);
-  book(
-    'requestFee',
-    prices.perRequest === undefined ? 0n : parseDecimalToNanos(prices.perRequest),
-    1n,
-    extrasFactor,
-  );
+  book('requestFee', prices.perRequest === undefined ? 0n : nanosOf(prices.perRequest), 1n, extrasFactor);
   let units = 0n;
   for (const [name, count] of Object.entries(buckets.units)) {
     if (count === 0) continue;
     const price = prices.units?.[name];
     if (price === undefined) throw new RangeError(`the rate card has no price for unit "${name}"`);
-    units += BigInt(count) * parseDecimalToNanos(price);
+    units += BigInt(count) * nanosOf(price);
   }
   book('units', units, 1n, extrasFactor);
 

@@ -33,6 +33,10 @@ export const kafkaEnv = {
     .describe(
       'Consumer group of the service (defaults to tokentally-<service>); a new group reads its topics from the start',
     ),
+  KAFKA_PARTITIONS_CONCURRENCY: positiveInt(
+    2,
+    'Partitions whose batches a service handles at the same time (offsets still commit per partition after their batch)',
+  ),
   SCHEMA_REGISTRY_URL: url(
     'http://127.0.0.1:8081/apis/ccompat/v7',
     'Confluent-compatible schema registry base URL',

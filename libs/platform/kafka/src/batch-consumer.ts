@@ -47,6 +47,8 @@ export interface BatchConsumerOptions<T> {
   metrics?: ServiceMetrics;
   fromBeginning?: boolean;
   retry?: Partial<RetryPolicy>;
+  /** Partitions handled at once (default 1); each partition's offsets still commit after its own batch. */
+  partitionsConcurrency?: number;
   /** Bounds the batch handed to the handler (kafkajs fetches by bytes). */
   maxBytesPerPartition?: number;
 }
@@ -100,7 +102,7 @@ export class BatchConsumer<T> {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrency ?? 1,
       eachBatch: (payload) => this.handleBatch(payload),
     });
   }

@@ -36,6 +36,7 @@ export function dependenciesOf<N extends ServiceName>(
       registryUrl: config.SCHEMA_REGISTRY_URL,
       clientId: config.KAFKA_CLIENT_ID ?? definition.name,
       consumerGroup: config.KAFKA_CONSUMER_GROUP ?? `tokentally-${definition.name}`,
+      partitionsConcurrency: config.KAFKA_PARTITIONS_CONCURRENCY,
       produces: definition.produces,
     },
     ...('DATABASE_URL' in config

@@ -32,6 +32,7 @@ export class KafkaAvroTransport extends Server implements CustomTransportStrateg
           topic,
           logger: this.runtime.logger,
           metrics: this.runtime.metrics,
+          partitionsConcurrency: this.runtime.deps.kafka?.partitionsConcurrency ?? 1,
           onPoison: (messages) => quarantine!.publishPoison(messages),
           handler: async (records: ConsumedRecord<unknown>[]) => {
             await lastValueFrom(this.transformToObservable(await handler(records)), {

@@ -27,6 +27,7 @@ export interface ServiceDependencies {
     registryUrl: string;
     clientId?: string;
     consumerGroup?: string;
+    partitionsConcurrency?: number;
     produces: readonly TopicSpec<unknown>[];
   };
   postgres?: { url: string; poolSize: number };
