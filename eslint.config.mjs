@@ -17,6 +17,7 @@ const ioAndFrameworkPackages = [
   'kafkajs',
   '@kafkajs/*',
   'pg',
+  'pg-copy-streams',
   'pg-*',
   'ioredis',
   'avsc',

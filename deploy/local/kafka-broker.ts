@@ -7,7 +7,7 @@ import { findJava } from './java';
 import {
   StackError,
   describePortOwner,
-  portOpen,
+  portHolder,
   readPid,
   spawnDetached,
   stopPid,
@@ -79,21 +79,17 @@ export async function startKafka(log: (line: string) => void): Promise<void> {
     await waitFor('Kafka', () => kafkaReady().then(() => true), 60000, `See ${kafkaLogFile}.`);
     return;
   }
-  if (await portOpen(cfg.port)) {
-    if (
-      await kafkaReady().then(
-        () => true,
-        () => false,
-      )
-    ) {
-      log(`kafka: reusing the broker already listening on ${cfg.host}:${cfg.port}`);
-      return;
-    }
+  const holder = await portHolder(cfg.port, () => kafkaReady().then(() => true));
+  if (holder === 'expected') {
+    log(`kafka: reusing the broker already listening on ${cfg.host}:${cfg.port}`);
+    return;
+  }
+  if (holder === 'other') {
     throw new StackError(
       `port ${cfg.port} is taken by ${describePortOwner(cfg.port)}, which is not a Kafka broker. Stop it or set KAFKA_PORT.`,
     );
   }
-  if (await portOpen(cfg.controllerPort)) {
+  if ((await portHolder(cfg.controllerPort, () => Promise.resolve(false))) === 'other') {
     throw new StackError(
       `controller port ${cfg.controllerPort} is taken by ${describePortOwner(cfg.controllerPort)}. Stop it or set KAFKA_CONTROLLER_PORT.`,
     );

@@ -101,6 +101,25 @@ export async function waitFor(
   throw new StackError(`${what} was not ready after ${Math.round(timeoutMs / 1000)} s. ${hint}`);
 }
 
+/**
+ * Who answers on a port: the expected server, nobody, or something else. A server killed a moment ago
+ * can still complete a connect while the kernel tears it down, so an answer that is not the expected
+ * server is re-checked for a few seconds before it counts as a foreign process.
+ */
+export async function portHolder(
+  port: number,
+  isExpectedServer: () => Promise<boolean>,
+  settleMs = 8000,
+): Promise<'free' | 'expected' | 'other'> {
+  const started = Date.now();
+  for (;;) {
+    if (!(await portOpen(port))) return 'free';
+    if (await isExpectedServer().catch(() => false)) return 'expected';
+    if (Date.now() - started >= settleMs) return 'other';
+    await sleep(500);
+  }
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -5,7 +5,7 @@ import { findJava } from './java';
 import {
   StackError,
   describePortOwner,
-  portOpen,
+  portHolder,
   readPid,
   spawnDetached,
   stopPid,
@@ -50,15 +50,15 @@ export async function startRegistry(log: (line: string) => void): Promise<void> 
     );
     return;
   }
-  if (await portOpen(cfg.port)) {
-    if (await ccompatAnswers().catch(() => false)) {
-      log(`schema-registry: reusing the registry already serving ${registryUrl()}`);
-      return;
-    }
+  const holder = await portHolder(cfg.port, ccompatAnswers);
+  if (holder === 'expected') {
+    log(`schema-registry: reusing the registry already serving ${registryUrl()}`);
+    return;
+  }
+  if (holder === 'other')
     throw new StackError(
       `port ${cfg.port} is taken by ${describePortOwner(cfg.port)}, which is not a schema registry. Stop it or set SCHEMA_REGISTRY_PORT.`,
     );
-  }
   const java = findJava(21, cfg.javaHome);
   mkdirSync(path.dirname(registryLogFile), { recursive: true });
   const pg = new URL(stackConfig.postgres.adminUrl);

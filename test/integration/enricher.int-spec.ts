@@ -13,8 +13,8 @@ import { AvroRegistry, BatchConsumer } from '@tokentally/platform-kafka';
 import { silentLogger } from '@tokentally/platform-observability';
 import { buildRawCallEvent, KafkaHarness, stackEnv, waitUntil } from '@tokentally/testing';
 import { ServiceProcess } from './service-process';
+import { tally } from './tally';
 
-const ROOT = path.resolve(__dirname, '../..');
 const RUN = randomBytes(4).toString('hex');
 const TOKEN = `it-token-${RUN}`;
 const LATE_KEY = `key-late-${RUN}`;
@@ -27,20 +27,6 @@ function orgYaml(withLateKey: boolean): string {
   const keys = Array.from({ length: 11 }, (_, i) => `  - { id: key-${i}, team: team-${i % 5} }`);
   if (withLateKey) keys.push(`  - { id: ${LATE_KEY}, team: team-1 }`);
   return `teams:\n${teams.join('\n')}\napi_keys:\n${keys.join('\n')}\nservice_accounts:\n  - { name: svc-ok, team: team-2 }\n`;
-}
-
-function tally(...args: string[]): string {
-  const run = spawnSync(process.execPath, [path.join(ROOT, 'tools/bin/tally.js'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, DATABASE_URL: stackEnv.databaseUrl },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (run.status !== 0)
-    throw new Error(
-      `tally ${args.join(' ')} failed (status ${run.status}, signal ${run.signal}, ${run.error?.message ?? 'no spawn error'}): ${run.stderr}`,
-    );
-  return run.stdout;
 }
 
 function applyOrg(withLateKey: boolean): string {

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,8 +6,8 @@ import { TOPICS, type EnrichedCallEvent } from '@tokentally/contracts';
 import { createPool } from '@tokentally/platform-db';
 import { buildEnrichedCallEvent, KafkaHarness, stackEnv, waitUntil } from '@tokentally/testing';
 import { ServiceProcess } from './service-process';
+import { tally } from './tally';
 
-const ROOT = path.resolve(__dirname, '../..');
 const RUN = randomBytes(4).toString('hex');
 const TEAM = `it-pricer-${RUN}`;
 const EVENTS = 100_000;
@@ -33,18 +32,6 @@ function expectedNanos(event: EnrichedCallEvent): bigint {
   for (const [bucket, price] of Object.entries(prices))
     total += BigInt(event.buckets[bucket as 'output']) * price;
   return total;
-}
-
-function tally(...args: string[]): string {
-  const run = spawnSync(process.execPath, [path.join(ROOT, 'tools/bin/tally.js'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, DATABASE_URL: stackEnv.databaseUrl },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (run.status !== 0)
-    throw new Error(`tally ${args.join(' ')} failed (status ${run.status}): ${run.stderr}${run.stdout}`);
-  return run.stdout;
 }
 
 function applyRates(yaml: string): string {

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
 import { parseOrgDeclaration } from '@tokentally/domain-enrichment';
-import { databaseEnv, loadConfig } from '@tokentally/platform-config';
-import { OrgRepository, createPool, migrate } from '@tokentally/platform-db';
+import { OrgRepository } from '@tokentally/platform-db';
+import { withDatabase } from '../database';
 
 export function registerOrgCommands(program: Command): void {
   const org = program
@@ -35,18 +34,13 @@ export function registerOrgCommands(program: Command): void {
         console.log(`${file} is valid: ${summary}`);
         return;
       }
-      const config = loadConfig('tally org apply', z.object(databaseEnv));
-      const pool = createPool({ connectionString: config.DATABASE_URL, max: 2, applicationName: 'tally' });
-      try {
-        await migrate(pool);
+      await withDatabase('tally org apply', async (pool) => {
         const result = await new OrgRepository(pool).apply(parsed.value);
         console.log(
           result.changed
             ? `org registry version ${result.version} applied: ${summary}`
             : `org registry unchanged (version ${result.version}): ${summary}`,
         );
-      } finally {
-        await pool.end();
-      }
+      });
     });
 }

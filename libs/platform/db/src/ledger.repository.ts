@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { PricedCallEvent } from '@tokentally/contracts';
 
 /** 'YYYY-MM' of a UTC instant: the billing period a call belongs to. */
@@ -87,6 +90,8 @@ export function ledgerRowValues(event: PricedCallEvent, period: string): unknown
  * statement, ordered so concurrent writers lock rollup rows in the same order. `counted` is false for
  * adjustments: they move money, not calls or tokens.
  */
+const ROLLUP_KEYS = 'period, bucket, team_id, feature, workflow, model, provider, environment, user_ref';
+
 function rollupUpserts(source: string, timeColumn: string, counted: boolean): string {
   const tokens = (expression: string): string => (counted ? `sum(${expression})` : '0');
   const measures: [string, string][] = [
@@ -103,7 +108,7 @@ function rollupUpserts(source: string, timeColumn: string, counted: boolean): st
     ['other_nanos', 'sum(request_fee_nanos + units_nanos)'],
     ['total_nanos', 'sum(total_nanos)'],
   ];
-  const keys = 'period, bucket, team_id, feature, workflow, model, provider, environment, user_ref';
+  const keys = ROLLUP_KEYS;
   const upsert = (table: string, unit: 'hour' | 'day'): string => `
     INSERT INTO tokentally.${table} (${keys}, ${measures.map(([name]) => name).join(', ')})
     SELECT period, date_trunc('${unit}', ${timeColumn}, 'UTC'), team_id, feature, coalesce(workflow, ''),
@@ -130,6 +135,89 @@ const RECORD_SQL = `
   ),
   ${rollupUpserts('inserted', 'occurred_at', true)}
   SELECT count(*)::int AS inserted FROM inserted`;
+
+function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return /[",\n\r]/.test(text) || text === '' ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One ledger row as a CSV line for COPY (empty field = NULL, quoted empty string = ''). */
+export function ledgerCsvLine(event: PricedCallEvent, period: string): string {
+  return `${ledgerRowValues(event, period).map(csvField).join(',')}\n`;
+}
+
+export const LEDGER_COPY_SQL = `COPY tokentally.ledger (${LEDGER_COLUMN_NAMES.join(', ')}) FROM STDIN WITH (FORMAT csv)`;
+
+/** The rollup measures of one priced call, in the rollup tables' column order. */
+const ROLLUP_MEASURES: [string, (e: PricedCallEvent) => bigint][] = [
+  ['calls', () => 1n],
+  ['retries', (e) => (e.is_retry ? 1n : 0n)],
+  ['input_tokens', (e) => BigInt(e.buckets.uncached_input)],
+  ['cache_read_tokens', (e) => BigInt(e.buckets.cache_read)],
+  ['cache_write_tokens', (e) => BigInt(e.buckets.cache_write_5m + e.buckets.cache_write_1h)],
+  ['output_tokens', (e) => BigInt(e.buckets.output)],
+  ['reasoning_tokens', (e) => BigInt(e.buckets.reasoning)],
+  ['input_nanos', (e) => BigInt(e.cost.uncached_input_nanos)],
+  [
+    'cache_nanos',
+    (e) =>
+      BigInt(e.cost.cache_read_nanos) +
+      BigInt(e.cost.cache_write_5m_nanos) +
+      BigInt(e.cost.cache_write_1h_nanos),
+  ],
+  ['output_nanos', (e) => BigInt(e.cost.output_nanos) + BigInt(e.cost.reasoning_nanos)],
+  ['other_nanos', (e) => BigInt(e.cost.request_fee_nanos) + BigInt(e.cost.units_nanos)],
+  ['total_nanos', (e) => BigInt(e.cost.total_nanos)],
+];
+
+const rollupFromArraysSql = (table: string): string => `
+  INSERT INTO tokentally.${table} (${ROLLUP_KEYS}, ${ROLLUP_MEASURES.map(([name]) => name).join(', ')})
+  SELECT * FROM UNNEST($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                       $8::text[], $9::text[], ${ROLLUP_MEASURES.map((_, i) => `$${i + 10}::int8[]`).join(', ')})
+   ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+  ON CONFLICT (${ROLLUP_KEYS}) DO UPDATE SET
+    ${ROLLUP_MEASURES.map(([name]) => `${name} = ${table}.${name} + EXCLUDED.${name}`).join(',\n    ')}`;
+const ROLLUP_HOURLY_FROM_ARRAYS = rollupFromArraysSql('rollup_hourly');
+const ROLLUP_DAILY_FROM_ARRAYS = rollupFromArraysSql('rollup_daily');
+
+/** Sums a batch per rollup key in BigInt; the same grouping the SQL path does with GROUP BY. */
+function rollupParams(
+  events: readonly PricedCallEvent[],
+  periods: readonly string[],
+  bucketMs: number,
+): unknown[][] {
+  const groups = new Map<string, { key: unknown[]; sums: bigint[] }>();
+  events.forEach((event, index) => {
+    const key = [
+      periods[index],
+      new Date(Math.floor(event.occurred_at / bucketMs) * bucketMs).toISOString(),
+      event.team_id,
+      event.feature,
+      event.workflow ?? '',
+      event.model,
+      event.provider,
+      event.environment,
+      event.user_ref ?? '',
+    ];
+    const id = key.join('\u0000');
+    let group = groups.get(id);
+    if (!group) {
+      group = { key, sums: ROLLUP_MEASURES.map(() => 0n) };
+      groups.set(id, group);
+    }
+    ROLLUP_MEASURES.forEach(([, measure], m) => {
+      group.sums[m] = (group.sums[m] as bigint) + measure(event);
+    });
+  });
+  const rows = [...groups.values()];
+  return [
+    ...Array.from({ length: 9 }, (_, k) => rows.map((row) => row.key[k])),
+    ...ROLLUP_MEASURES.map((_, m) => rows.map((row) => (row.sums[m] as bigint).toString())),
+  ];
+}
+
+const UNIQUE_VIOLATION = '23505';
 
 export interface AdjustmentRow {
   adjustmentId: string;
@@ -277,22 +365,58 @@ export class LedgerRepository {
     private readonly clock: () => number = Date.now,
   ) {}
 
+  /**
+   * Writes a batch. Fast path: COPY the rows and upsert the batch's rollups in one transaction; a batch
+   * holding any row already in the ledger (redelivery, replay) fails that COPY on the key, is rolled back
+   * whole, and takes the exact path: one INSERT ... ON CONFLICT DO NOTHING whose new rows alone feed the
+   * rollups. Either way the batch lands once, atomically with its rollups.
+   */
   async record(events: readonly PricedCallEvent[]): Promise<RecordResult> {
     if (events.length === 0) return { inserted: 0, duplicates: 0 };
     await this.ensurePartitions(events.map((e) => periodOf(e.occurred_at)));
     const closed = await this.closedPeriods();
     const openPeriod = periodOf(this.clock());
-    const params: unknown[][] = LEDGER_COLUMNS.map(() => new Array<unknown>(events.length));
-    events.forEach((event, row) => {
+    const periods = events.map((event) => {
       const own = periodOf(event.occurred_at);
-      const period = closed.has(own) ? openPeriod : own;
-      LEDGER_COLUMNS.forEach(([, , value], column) => {
-        (params[column] as unknown[])[row] = value(event, period);
-      });
+      return closed.has(own) ? openPeriod : own;
     });
-    const result = await this.pool.query<{ inserted: number }>(RECORD_SQL, params);
-    const inserted = result.rows[0]?.inserted ?? 0;
-    return { inserted, duplicates: events.length - inserted };
+    const client = await this.pool.connect();
+    try {
+      if (await this.copyBatch(client, events, periods)) return { inserted: events.length, duplicates: 0 };
+      const params: unknown[][] = LEDGER_COLUMNS.map(() => new Array<unknown>(events.length));
+      events.forEach((event, row) => {
+        LEDGER_COLUMNS.forEach(([, , value], column) => {
+          (params[column] as unknown[])[row] = value(event, periods[row] as string);
+        });
+      });
+      const result = await client.query<{ inserted: number }>(RECORD_SQL, params);
+      const inserted = result.rows[0]?.inserted ?? 0;
+      return { inserted, duplicates: events.length - inserted };
+    } finally {
+      client.release();
+    }
+  }
+
+  /** True when the whole batch was new and is committed; false (rolled back) when a row already existed. */
+  private async copyBatch(
+    client: PoolClient,
+    events: readonly PricedCallEvent[],
+    periods: readonly string[],
+  ): Promise<boolean> {
+    if (new Set(events.map((e) => e.event_id)).size !== events.length) return false;
+    await client.query('BEGIN');
+    try {
+      const csv = events.map((event, index) => ledgerCsvLine(event, periods[index] as string)).join('');
+      await pipeline(Readable.from([csv]), client.query(copyFrom(LEDGER_COPY_SQL)));
+      await client.query(ROLLUP_HOURLY_FROM_ARRAYS, rollupParams(events, periods, 3_600_000));
+      await client.query(ROLLUP_DAILY_FROM_ARRAYS, rollupParams(events, periods, 86_400_000));
+      await client.query('COMMIT');
+      return true;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return false;
+      throw error;
+    }
   }
 
   async adjust(adjustments: readonly AdjustmentRow[]): Promise<number> {

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import type { PricedCallEvent } from '@tokentally/contracts';
+import { PriceCatalog, priceEnrichedCall, rateBookFrom } from '@tokentally/domain-pricing';
+import { LedgerRepository, createPool, migrate, periodOf } from '@tokentally/platform-db';
+import { buildEnrichedCallEvent, stackEnv } from '@tokentally/testing';
+
+const RUN = randomBytes(4).toString('hex');
+const TEAM = `it-ledger-${RUN}`;
+const book = rateBookFrom([], [], new PriceCatalog());
+
+function priced(n: number, occurredAt: number): PricedCallEvent {
+  const outcome = priceEnrichedCall(
+    buildEnrichedCallEvent(n, {
+      event_id: `${RUN}-${n}-${occurredAt}`,
+      team_id: TEAM,
+      occurred_at: occurredAt,
+    }),
+    book,
+    Date.now(),
+  );
+  if (!outcome.ok) throw new Error(outcome.message);
+  return outcome.value;
+}
+
+describe('ledger repository on PostgreSQL', () => {
+  const pool = createPool({ connectionString: stackEnv.databaseUrl, max: 3 });
+  const ledger = new LedgerRepository(pool);
+  const now = Date.now() - 60_000;
+
+  const sums = async (): Promise<Record<string, bigint | null>> => {
+    const { rows } = await pool.query<Record<string, bigint | null>>(
+      `SELECT (SELECT count(*) FROM tokentally.ledger WHERE team_id = $1) AS rows,
+              (SELECT sum(total_nanos)::bigint FROM tokentally.ledger WHERE team_id = $1) AS ledger,
+              (SELECT sum(calls)::bigint FROM tokentally.rollup_hourly WHERE team_id = $1) AS hourly_calls,
+              (SELECT sum(total_nanos)::bigint FROM tokentally.rollup_hourly WHERE team_id = $1) AS hourly,
+              (SELECT sum(total_nanos)::bigint FROM tokentally.rollup_daily WHERE team_id = $1) AS daily`,
+      [TEAM],
+    );
+    return rows[0] ?? {};
+  };
+
+  beforeAll(async () => {
+    await migrate(pool);
+  });
+
+  afterAll(async () => {
+    for (const table of ['ledger', 'rollup_hourly', 'rollup_daily'])
+      await pool.query(`DELETE FROM tokentally.${table} WHERE team_id = $1`, [TEAM]);
+    await pool.query("DELETE FROM tokentally.periods WHERE period = '2019-01'");
+    await pool.end();
+  });
+
+  it('a batch overlapping rows already written inserts only the new ones, and rollups follow exactly', async () => {
+    const all = Array.from({ length: 150 }, (_, n) => priced(n, now - n));
+    expect(await ledger.record(all.slice(0, 100))).toEqual({ inserted: 100, duplicates: 0 });
+    expect(await ledger.record(all.slice(50, 150))).toEqual({ inserted: 50, duplicates: 50 });
+    expect(await ledger.record(all)).toEqual({ inserted: 0, duplicates: 150 });
+    const expected = all.reduce((sum, e) => sum + BigInt(e.cost.total_nanos), 0n);
+    expect(await sums()).toEqual({
+      rows: 150n,
+      ledger: expected,
+      hourly_calls: 150n,
+      hourly: expected,
+      daily: expected,
+    });
+  });
+
+  it('books a call whose month is closed in the open period, never in the closed one', async () => {
+    const old = Date.UTC(2019, 0, 15);
+    await ledger.ensurePartitions(['2019-01']);
+    await pool.query(
+      "UPDATE tokentally.periods SET status = 'closed', closed_at = now() WHERE period = '2019-01'",
+    );
+    const late = priced(1000, old);
+    expect(await ledger.record([late])).toEqual({ inserted: 1, duplicates: 0 });
+    const { rows } = await pool.query<{ period: string }>(
+      'SELECT period FROM tokentally.ledger WHERE event_id = $1',
+      [late.event_id],
+    );
+    expect(rows[0]?.period).toBe(periodOf(Date.now()));
+    const closed = await pool.query<{ n: bigint }>(
+      "SELECT count(*) AS n FROM tokentally.rollup_daily WHERE team_id = $1 AND period = '2019-01'",
+      [TEAM],
+    );
+    expect(closed.rows[0]?.n).toBe(0n);
+  });
+});
