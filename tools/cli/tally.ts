@@ -5,6 +5,7 @@ import { registerOrgCommands } from './commands/org.command';
 import { registerQuarantineCommands } from './commands/quarantine.command';
 import { registerRatesCommands } from './commands/rates.command';
 import { registerRepriceCommand } from './commands/reprice.command';
+import { registerReportCommands } from './commands/report.command';
 import { registerTopicsCommands } from './commands/topics.command';
 
 /**
@@ -22,6 +23,7 @@ export function buildCli(): Command {
   registerRatesCommands(program);
   registerExplainCommand(program);
   registerRepriceCommand(program);
+  registerReportCommands(program);
   registerQuarantineCommands(program);
   registerTopicsCommands(program);
   return program;

@@ -1,14 +1,33 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule, type ServiceRuntime } from '@tokentally/platform-service';
+import { ChargebackRepository, LedgerRepository } from '@tokentally/platform-db';
+import { PlatformModule, type ConfigOf, type ServiceRuntime } from '@tokentally/platform-service';
+import { STATEMENT_SETTINGS, type StatementSettings } from './chargeback.tokens';
+import { API_TOKENS, ApiAccessGuard } from './inbound/api-access.guard';
+import { FinanceController } from './inbound/finance.controller';
 
 /**
- * Serves per-team statements and FOCUS exports to finance, behind access control.
- * Walking skeleton: transport, config, health and metrics are wired; the domain handlers arrive with
- * their issues and live in libs/domain, not here.
+ * Serves per-team statements, CSV / JSON / FOCUS exports, budgets and request costs to finance, from the
+ * ledger rollups (libs/domain/chargeback), behind API tokens with finance and team roles.
  */
 @Module({})
 export class ChargebackExporterModule {
-  static forRuntime(runtime: ServiceRuntime): DynamicModule {
-    return { module: ChargebackExporterModule, imports: [PlatformModule.forRuntime(runtime)] };
+  static forRuntime(runtime: ServiceRuntime, config: ConfigOf<'chargeback-exporter'>): DynamicModule {
+    const { pool } = runtime;
+    if (!pool) throw new Error('the chargeback exporter needs PostgreSQL');
+    return {
+      module: ChargebackExporterModule,
+      imports: [PlatformModule.forRuntime(runtime)],
+      controllers: [FinanceController],
+      providers: [
+        ApiAccessGuard,
+        { provide: API_TOKENS, useValue: config.CHARGEBACK_API_TOKENS },
+        { provide: ChargebackRepository, useValue: new ChargebackRepository(pool) },
+        { provide: LedgerRepository, useValue: new LedgerRepository(pool) },
+        {
+          provide: STATEMENT_SETTINGS,
+          useValue: { topUsers: config.STATEMENT_TOP_USERS } satisfies StatementSettings,
+        },
+      ],
+    };
   }
 }

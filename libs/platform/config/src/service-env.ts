@@ -74,6 +74,36 @@ const pricerEnv = {
   ),
 };
 
+const chargebackEnv = {
+  CHARGEBACK_API_TOKENS: z
+    .string()
+    .default('')
+    .transform((value, ctx) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean)
+        .map((entry) => {
+          const [token = '', role = '', team] = entry.split(':');
+          if (token.length < 16 || (role !== 'finance' && !(role === 'team' && team))) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `"${entry.slice(0, 6)}...": expected <token of 16+ chars>:finance or <token>:team:<team_id>`,
+            });
+          }
+          return {
+            token,
+            role: role === 'finance' ? ('finance' as const) : ('team' as const),
+            team: team ?? null,
+          };
+        }),
+    )
+    .describe(
+      'Finance API tokens, comma-separated: <token>:finance sees every team, <token>:team:<team_id> only that team (empty: the API refuses all)',
+    ),
+  STATEMENT_TOP_USERS: positiveInt(10, 'How many user_refs a statement lists per team (top N by cost)'),
+};
+
 /**
  * The environment of every service, in one place: each service validates its own entry at start-up,
  * and the README's configuration table is generated from all of them (`npm run docs`).
@@ -83,7 +113,7 @@ export const SERVICE_ENV = {
   pricer: z.object({ ...kafkaEnv, ...httpEnv(3102), ...databaseEnv, ...pricerEnv }),
   'anomaly-detector': z.object({ ...kafkaEnv, ...httpEnv(3103), ...redisEnv }),
   reconciler: z.object({ ...kafkaEnv, ...httpEnv(3104), ...databaseEnv }),
-  'chargeback-exporter': z.object({ ...kafkaEnv, ...httpEnv(3105), ...databaseEnv }),
+  'chargeback-exporter': z.object({ ...kafkaEnv, ...httpEnv(3105), ...databaseEnv, ...chargebackEnv }),
 } as const;
 
 export type ServiceName = keyof typeof SERVICE_ENV;

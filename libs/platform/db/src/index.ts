@@ -4,3 +4,4 @@ export * from './quarantine.repository';
 export * from './org.repository';
 export * from './ledger.repository';
 export * from './rates.repository';
+export * from './chargeback.repository';

@@ -99,7 +99,8 @@ function rollupUpserts(source: string, timeColumn: string, counted: boolean): st
     ['retries', counted ? 'count(*) FILTER (WHERE is_retry)' : '0'],
     ['input_tokens', tokens('uncached_input_tokens')],
     ['cache_read_tokens', tokens('cache_read_tokens')],
-    ['cache_write_tokens', tokens('cache_write_5m_tokens + cache_write_1h_tokens')],
+    ['cache_write_5m_tokens', tokens('cache_write_5m_tokens')],
+    ['cache_write_1h_tokens', tokens('cache_write_1h_tokens')],
     ['output_tokens', tokens('output_tokens')],
     ['reasoning_tokens', tokens('reasoning_tokens')],
     ['input_nanos', 'sum(uncached_input_nanos)'],
@@ -107,6 +108,13 @@ function rollupUpserts(source: string, timeColumn: string, counted: boolean): st
     ['output_nanos', 'sum(output_nanos + reasoning_nanos)'],
     ['other_nanos', 'sum(request_fee_nanos + units_nanos)'],
     ['total_nanos', 'sum(total_nanos)'],
+    // adjustments are all adjustment; a call booked in a later period than its own month is a late call
+    [
+      'adjustment_nanos',
+      counted
+        ? `coalesce(sum(total_nanos) FILTER (WHERE period <> to_char(${timeColumn} AT TIME ZONE 'UTC', 'YYYY-MM')), 0)`
+        : 'sum(total_nanos)',
+    ],
   ];
   const keys = ROLLUP_KEYS;
   const upsert = (table: string, unit: 'hour' | 'day'): string => `
@@ -150,12 +158,13 @@ export function ledgerCsvLine(event: PricedCallEvent, period: string): string {
 export const LEDGER_COPY_SQL = `COPY tokentally.ledger (${LEDGER_COLUMN_NAMES.join(', ')}) FROM STDIN WITH (FORMAT csv)`;
 
 /** The rollup measures of one priced call, in the rollup tables' column order. */
-const ROLLUP_MEASURES: [string, (e: PricedCallEvent) => bigint][] = [
+const ROLLUP_MEASURES: [string, (e: PricedCallEvent, late: boolean) => bigint][] = [
   ['calls', () => 1n],
   ['retries', (e) => (e.is_retry ? 1n : 0n)],
   ['input_tokens', (e) => BigInt(e.buckets.uncached_input)],
   ['cache_read_tokens', (e) => BigInt(e.buckets.cache_read)],
-  ['cache_write_tokens', (e) => BigInt(e.buckets.cache_write_5m + e.buckets.cache_write_1h)],
+  ['cache_write_5m_tokens', (e) => BigInt(e.buckets.cache_write_5m)],
+  ['cache_write_1h_tokens', (e) => BigInt(e.buckets.cache_write_1h)],
   ['output_tokens', (e) => BigInt(e.buckets.output)],
   ['reasoning_tokens', (e) => BigInt(e.buckets.reasoning)],
   ['input_nanos', (e) => BigInt(e.cost.uncached_input_nanos)],
@@ -169,6 +178,7 @@ const ROLLUP_MEASURES: [string, (e: PricedCallEvent) => bigint][] = [
   ['output_nanos', (e) => BigInt(e.cost.output_nanos) + BigInt(e.cost.reasoning_nanos)],
   ['other_nanos', (e) => BigInt(e.cost.request_fee_nanos) + BigInt(e.cost.units_nanos)],
   ['total_nanos', (e) => BigInt(e.cost.total_nanos)],
+  ['adjustment_nanos', (e, late) => (late ? BigInt(e.cost.total_nanos) : 0n)],
 ];
 
 const rollupFromArraysSql = (table: string): string => `
@@ -189,6 +199,7 @@ function rollupParams(
 ): unknown[][] {
   const groups = new Map<string, { key: unknown[]; sums: bigint[] }>();
   events.forEach((event, index) => {
+    const late = periods[index] !== periodOf(event.occurred_at);
     const key = [
       periods[index],
       new Date(Math.floor(event.occurred_at / bucketMs) * bucketMs).toISOString(),
@@ -207,7 +218,7 @@ function rollupParams(
       groups.set(id, group);
     }
     ROLLUP_MEASURES.forEach(([, measure], m) => {
-      group.sums[m] = (group.sums[m] as bigint) + measure(event);
+      group.sums[m] = (group.sums[m] as bigint) + measure(event, late);
     });
   });
   const rows = [...groups.values()];

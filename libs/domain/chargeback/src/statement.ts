@@ -1,0 +1,308 @@
+import type { AllocationRule } from '@tokentally/contracts';
+import { allocateLargestRemainder, divideHalfEven } from '@tokentally/domain-money';
+
+export const UNATTRIBUTED = 'unattributed';
+
+/** One rollup group of a billing period (what the rollup tables hold, summed over the period). */
+export interface UsageRow {
+  team_id: string;
+  feature: string;
+  workflow: string;
+  model: string;
+  provider: string;
+  environment: string;
+  user_ref: string;
+  calls: bigint;
+  retries: bigint;
+  input_tokens: bigint;
+  cache_read_tokens: bigint;
+  cache_write_5m_tokens: bigint;
+  cache_write_1h_tokens: bigint;
+  output_tokens: bigint;
+  reasoning_tokens: bigint;
+  total_nanos: bigint;
+  /** The part of total_nanos that is re-pricing adjustments or late calls of a closed period. */
+  adjustment_nanos: bigint;
+}
+
+export interface TeamInfo {
+  id: string;
+  name: string;
+  cost_centre: string | null;
+  owner: string | null;
+  monthly_budget_nanos: bigint | null;
+}
+
+export const DIMENSIONS = ['feature', 'workflow', 'model', 'environment', 'user_ref'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+export interface Tokens {
+  uncached_input: bigint;
+  cache_read: bigint;
+  cache_write_5m: bigint;
+  cache_write_1h: bigint;
+  output: bigint;
+  reasoning: bigint;
+}
+
+export interface BreakdownLine {
+  key: string;
+  nanos: bigint;
+  previous_nanos: bigint;
+  calls: bigint;
+}
+
+export interface Allocation {
+  rule_id: string;
+  from_team: string;
+  to_team: string;
+  nanos: bigint;
+}
+
+export interface TeamStatement {
+  team_id: string;
+  name: string;
+  cost_centre: string | null;
+  owner: string | null;
+  direct_nanos: bigint;
+  /** Shared cost received (positive) or passed on (negative) by allocation rules. */
+  allocated_nanos: bigint;
+  total_nanos: bigint;
+  previous_total_nanos: bigint;
+  change_nanos: bigint;
+  /** Change vs the previous period in percent, one decimal, or null when there was nothing before. */
+  change_percent: string | null;
+  adjustment_nanos: bigint;
+  requests: bigint;
+  retries: bigint;
+  tokens: Tokens;
+  breakdown: Record<Dimension, BreakdownLine[]>;
+  allocations: Allocation[];
+  budget: { budget_nanos: bigint; remaining_nanos: bigint; used_percent: string } | null;
+  /** What moved most vs the previous period, largest absolute change first. */
+  drivers: { dimension: 'feature' | 'model' | 'workflow'; key: string; change_nanos: bigint }[];
+}
+
+export interface Statement {
+  period: string;
+  previous_period: string;
+  teams: TeamStatement[];
+  totals: {
+    direct_nanos: bigint;
+    allocated_nanos: bigint;
+    total_nanos: bigint;
+    previous_total_nanos: bigint;
+  };
+}
+
+const zeroTokens = (): Tokens => ({
+  uncached_input: 0n,
+  cache_read: 0n,
+  cache_write_5m: 0n,
+  cache_write_1h: 0n,
+  output: 0n,
+  reasoning: 0n,
+});
+
+/** Percent with one decimal, half-even: 3800n of 10000n -> "38.0". */
+export function percent(part: bigint, whole: bigint): string | null {
+  if (whole === 0n) return null;
+  const tenths = divideHalfEven(part * 1000n, whole);
+  const negative = tenths < 0n;
+  const magnitude = negative ? -tenths : tenths;
+  return `${negative ? '-' : ''}${magnitude / 10n}.${magnitude % 10n}`;
+}
+
+function sumBy(
+  rows: readonly UsageRow[],
+  key: (row: UsageRow) => string,
+): Map<string, { nanos: bigint; calls: bigint }> {
+  const out = new Map<string, { nanos: bigint; calls: bigint }>();
+  for (const row of rows) {
+    const k = key(row);
+    const entry = out.get(k) ?? { nanos: 0n, calls: 0n };
+    entry.nanos += row.total_nanos;
+    entry.calls += row.calls;
+    out.set(k, entry);
+  }
+  return out;
+}
+
+/**
+ * Splits each allocation rule's source team cost over its targets: proportionally to the targets'
+ * direct cost this period, by fixed shares, or all to one owner. Largest-remainder rounding: the parts
+ * sum to the source cost exactly. Returns the transfers; the source passes on what the targets receive.
+ */
+export function allocate(
+  rules: readonly { id: string; rule: AllocationRule }[],
+  direct: ReadonlyMap<string, bigint>,
+): Allocation[] {
+  const transfers: Allocation[] = [];
+  for (const { id, rule } of rules) {
+    const source = direct.get(rule.source_team) ?? 0n;
+    if (source === 0n) continue;
+    let targets: string[];
+    let weights: bigint[];
+    if (rule.method === 'owner') {
+      targets = [rule.owner];
+      weights = [1n];
+    } else if (rule.method === 'fixed') {
+      targets = Object.keys(rule.shares).sort();
+      // shares are percentages with up to 6 decimals; scale to integers before splitting
+      weights = targets.map((t) => BigInt(Math.round((rule.shares[t] ?? 0) * 1_000_000)));
+    } else {
+      targets = [...rule.targets].sort();
+      weights = targets.map((t) => {
+        const own = direct.get(t) ?? 0n;
+        return own > 0n ? own : 0n;
+      });
+      // nobody used anything: split evenly rather than not at all
+      if (weights.every((w) => w === 0n)) weights = targets.map(() => 1n);
+    }
+    const parts = allocateLargestRemainder(source, weights);
+    targets.forEach((to, index) => {
+      const nanos = parts[index] ?? 0n;
+      if (nanos !== 0n) transfers.push({ rule_id: id, from_team: rule.source_team, to_team: to, nanos });
+    });
+  }
+  return transfers;
+}
+
+/**
+ * The chargeback statement of a period from its rollup rows (never raw ledger rows): per team direct
+ * cost, allocated shared cost, change vs the previous period and its drivers, breakdowns per dimension
+ * (user_ref limited to the top N), tokens, budget status, and the Unattributed row as a team of its own.
+ * Totals: sum of direct = sum of the rows; sum of allocated = 0; so sum of totals = sum of the rows.
+ */
+export function buildStatement(input: {
+  period: string;
+  previousPeriod: string;
+  rows: readonly UsageRow[];
+  previousRows: readonly UsageRow[];
+  teams: readonly TeamInfo[];
+  rules: readonly { id: string; rule: AllocationRule }[];
+  topUsers?: number;
+}): Statement {
+  const teamIds = new Set<string>([
+    ...input.teams.map((t) => t.id),
+    ...input.rows.map((r) => r.team_id),
+    ...input.previousRows.map((r) => r.team_id),
+  ]);
+  const byTeam = (rows: readonly UsageRow[]) => {
+    const map = new Map<string, UsageRow[]>();
+    for (const row of rows) map.set(row.team_id, [...(map.get(row.team_id) ?? []), row]);
+    return map;
+  };
+  const current = byTeam(input.rows);
+  const previous = byTeam(input.previousRows);
+  const directOf = (rows: readonly UsageRow[] | undefined): bigint =>
+    (rows ?? []).reduce((sum, r) => sum + r.total_nanos, 0n);
+  const direct = new Map([...teamIds].map((id) => [id, directOf(current.get(id))]));
+  const previousDirect = new Map([...teamIds].map((id) => [id, directOf(previous.get(id))]));
+  const transfers = allocate(input.rules, direct);
+  const previousTransfers = allocate(input.rules, previousDirect);
+  const allocatedOf = (team: string, list: readonly Allocation[]): bigint =>
+    list.reduce(
+      (sum, t) => sum + (t.to_team === team ? t.nanos : 0n) - (t.from_team === team ? t.nanos : 0n),
+      0n,
+    );
+  const info = new Map(input.teams.map((t) => [t.id, t]));
+
+  const teams = [...teamIds].sort().map((teamId): TeamStatement => {
+    const rows = current.get(teamId) ?? [];
+    const before = previous.get(teamId) ?? [];
+    const directNanos = direct.get(teamId) ?? 0n;
+    const allocated = allocatedOf(teamId, transfers);
+    const total = directNanos + allocated;
+    const previousTotal = (previousDirect.get(teamId) ?? 0n) + allocatedOf(teamId, previousTransfers);
+    const tokens = zeroTokens();
+    let requests = 0n;
+    let retries = 0n;
+    let adjustments = 0n;
+    for (const row of rows) {
+      tokens.uncached_input += row.input_tokens;
+      tokens.cache_read += row.cache_read_tokens;
+      tokens.cache_write_5m += row.cache_write_5m_tokens;
+      tokens.cache_write_1h += row.cache_write_1h_tokens;
+      tokens.output += row.output_tokens;
+      tokens.reasoning += row.reasoning_tokens;
+      requests += row.calls;
+      retries += row.retries;
+      adjustments += row.adjustment_nanos;
+    }
+    const breakdown = Object.fromEntries(
+      DIMENSIONS.map((dimension) => {
+        const now = sumBy(rows, (r) => r[dimension]);
+        const then = sumBy(before, (r) => r[dimension]);
+        const lines = [...new Set([...now.keys(), ...then.keys()])]
+          .map((key) => ({
+            key,
+            nanos: now.get(key)?.nanos ?? 0n,
+            previous_nanos: then.get(key)?.nanos ?? 0n,
+            calls: now.get(key)?.calls ?? 0n,
+          }))
+          .sort((a, b) => (a.nanos === b.nanos ? a.key.localeCompare(b.key) : a.nanos > b.nanos ? -1 : 1));
+        return [dimension, dimension === 'user_ref' ? lines.slice(0, input.topUsers ?? 10) : lines];
+      }),
+    ) as Record<Dimension, BreakdownLine[]>;
+    const drivers = (['feature', 'model', 'workflow'] as const)
+      .flatMap((dimension) =>
+        breakdown[dimension].map((line) => ({
+          dimension,
+          key: line.key,
+          change_nanos: line.nanos - line.previous_nanos,
+        })),
+      )
+      .filter((d) => d.change_nanos !== 0n)
+      .sort((a, b) => {
+        const abs = (v: bigint): bigint => (v < 0n ? -v : v);
+        return abs(a.change_nanos) === abs(b.change_nanos)
+          ? 0
+          : abs(a.change_nanos) > abs(b.change_nanos)
+            ? -1
+            : 1;
+      })
+      .slice(0, 3);
+    const team = info.get(teamId);
+    const budget = team?.monthly_budget_nanos ?? null;
+    return {
+      team_id: teamId,
+      name: team?.name ?? (teamId === UNATTRIBUTED ? 'Unattributed' : teamId),
+      cost_centre: team?.cost_centre ?? null,
+      owner: team?.owner ?? null,
+      direct_nanos: directNanos,
+      allocated_nanos: allocated,
+      total_nanos: total,
+      previous_total_nanos: previousTotal,
+      change_nanos: total - previousTotal,
+      change_percent: percent(total - previousTotal, previousTotal),
+      adjustment_nanos: adjustments,
+      requests,
+      retries,
+      tokens,
+      breakdown,
+      allocations: transfers.filter((t) => t.from_team === teamId || t.to_team === teamId),
+      budget:
+        budget === null
+          ? null
+          : {
+              budget_nanos: budget,
+              remaining_nanos: budget - total,
+              used_percent: percent(total, budget) ?? '0.0',
+            },
+      drivers,
+    };
+  });
+  const sum = (pick: (t: TeamStatement) => bigint): bigint => teams.reduce((s, t) => s + pick(t), 0n);
+  return {
+    period: input.period,
+    previous_period: input.previousPeriod,
+    teams,
+    totals: {
+      direct_nanos: sum((t) => t.direct_nanos),
+      allocated_nanos: sum((t) => t.allocated_nanos),
+      total_nanos: sum((t) => t.total_nanos),
+      previous_total_nanos: sum((t) => t.previous_total_nanos),
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { formatUsd } from '@tokentally/domain-money';
+import { UNATTRIBUTED, type Statement, type TeamStatement } from './statement';
+
+const signed = (nanos: bigint): string => (nanos < 0n ? `-${formatUsd(-nanos)}` : `+${formatUsd(nanos)}`);
+
+function changeWords(team: TeamStatement): string {
+  if (team.previous_total_nanos === 0n) return team.total_nanos === 0n ? 'no spend' : 'new this period';
+  if (team.change_percent === null || team.change_nanos === 0n) return 'unchanged';
+  const pct = team.change_percent.replace(/^-/, '').replace(/\.0$/, '');
+  return `${team.change_nanos > 0n ? 'up' : 'down'} ${pct}% (from ${formatUsd(team.previous_total_nanos)})`;
+}
+
+/**
+ * The audit summary in words, one line per team (largest first), e.g.
+ * `Team Search: $4,860.00 this month, up 38% (from $3,521.74); drivers: workflow answer +$1,200.00`,
+ * then the Unattributed line and budget warnings.
+ */
+export function auditSummary(statement: Statement): string[] {
+  const lines: string[] = [];
+  const teams = [...statement.teams]
+    .filter((t) => t.team_id !== UNATTRIBUTED && (t.total_nanos !== 0n || t.previous_total_nanos !== 0n))
+    .sort((a, b) => (a.total_nanos === b.total_nanos ? 0 : a.total_nanos > b.total_nanos ? -1 : 1));
+  for (const team of teams) {
+    const drivers = team.drivers
+      .map((d) => `${d.dimension} ${d.key || '(none)'} ${signed(d.change_nanos)}`)
+      .join(', ');
+    const allocated =
+      team.allocated_nanos !== 0n ? ` (incl. ${signed(team.allocated_nanos)} shared cost)` : '';
+    lines.push(
+      `Team ${team.name}: ${formatUsd(team.total_nanos)} this month${allocated}, ${changeWords(team)}${drivers ? `; drivers: ${drivers}` : ''}`,
+    );
+  }
+  const unattributed = statement.teams.find((t) => t.team_id === UNATTRIBUTED);
+  if (unattributed && unattributed.total_nanos !== 0n)
+    lines.push(
+      `Unattributed traffic: ${formatUsd(unattributed.total_nanos)}, needs cleanup (${unattributed.requests} calls without a resolved owner)`,
+    );
+  else lines.push('Unattributed traffic: none');
+  for (const team of teams)
+    if (team.budget && team.total_nanos * 100n >= team.budget.budget_nanos * 80n)
+      lines.push(
+        `Budget: ${team.name} used ${team.budget.used_percent}% of ${formatUsd(team.budget.budget_nanos)}${team.budget.remaining_nanos < 0n ? ', over budget' : ''}`,
+      );
+  const adjustments = statement.teams.reduce((sum, t) => sum + t.adjustment_nanos, 0n);
+  if (adjustments !== 0n)
+    lines.push(
+      `Adjustments booked this period (re-pricing, late calls of closed periods): ${signed(adjustments)}`,
+    );
+  lines.push(
+    `Total: ${formatUsd(statement.totals.total_nanos)} (previous period ${formatUsd(statement.totals.previous_total_nanos)})`,
+  );
+  return lines;
+}

@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { AllocationRule } from '@tokentally/contracts';
+
+const SUMS = `sum(calls)::bigint AS calls, sum(retries)::bigint AS retries, sum(input_tokens)::bigint AS input_tokens,
+  sum(cache_read_tokens)::bigint AS cache_read_tokens, sum(cache_write_5m_tokens)::bigint AS cache_write_5m_tokens,
+  sum(cache_write_1h_tokens)::bigint AS cache_write_1h_tokens, sum(output_tokens)::bigint AS output_tokens,
+  sum(reasoning_tokens)::bigint AS reasoning_tokens, sum(total_nanos)::bigint AS total_nanos,
+  sum(adjustment_nanos)::bigint AS adjustment_nanos`;
+const DIMENSIONS = 'team_id, feature, workflow, model, provider, environment, user_ref';
+
+export interface PeriodUsageRow {
+  team_id: string;
+  feature: string;
+  workflow: string;
+  model: string;
+  provider: string;
+  environment: string;
+  user_ref: string;
+  calls: bigint;
+  retries: bigint;
+  input_tokens: bigint;
+  cache_read_tokens: bigint;
+  cache_write_5m_tokens: bigint;
+  cache_write_1h_tokens: bigint;
+  output_tokens: bigint;
+  reasoning_tokens: bigint;
+  total_nanos: bigint;
+  adjustment_nanos: bigint;
+}
+
+export interface DailyUsageRow extends PeriodUsageRow {
+  day: Date;
+}
+
+export interface TeamRow {
+  id: string;
+  name: string;
+  cost_centre: string | null;
+  owner: string | null;
+  monthly_budget_nanos: bigint | null;
+}
+
+export interface ClosedStatement {
+  period: string;
+  content_hash: string;
+  statement: string;
+  closed_at: Date;
+}
+
+/** 'YYYY-MM' -> the month before. */
+export function previousPeriod(period: string): string {
+  const [year, month] = period.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(year, month - 2, 1)).toISOString().slice(0, 7);
+}
+
+export const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/**
+ * What chargeback reads: the daily rollups of a billing period (never raw ledger rows), the org registry,
+ * and the closed statements. Parameters only; no SQL is built from input.
+ */
+export class ChargebackRepository {
+  constructor(private readonly pool: Pool) {}
+
+  async periodUsage(period: string, team?: string): Promise<PeriodUsageRow[]> {
+    const { rows } = await this.pool.query<PeriodUsageRow>(
+      `SELECT ${DIMENSIONS}, ${SUMS} FROM tokentally.rollup_daily
+        WHERE period = $1 AND ($2::text IS NULL OR team_id = $2)
+        GROUP BY ${DIMENSIONS} ORDER BY ${DIMENSIONS}`,
+      [period, team ?? null],
+    );
+    return rows;
+  }
+
+  async dailyUsage(period: string, team?: string): Promise<DailyUsageRow[]> {
+    const { rows } = await this.pool.query<DailyUsageRow>(
+      `SELECT bucket AS day, ${DIMENSIONS}, ${SUMS} FROM tokentally.rollup_daily
+        WHERE period = $1 AND ($2::text IS NULL OR team_id = $2)
+        GROUP BY bucket, ${DIMENSIONS} ORDER BY bucket, ${DIMENSIONS}`,
+      [period, team ?? null],
+    );
+    return rows;
+  }
+
+  async teams(): Promise<TeamRow[]> {
+    const { rows } = await this.pool.query<TeamRow>(
+      'SELECT team_id AS id, name, cost_centre, owner, monthly_budget_nanos FROM tokentally.teams ORDER BY team_id',
+    );
+    return rows;
+  }
+
+  async allocationRules(): Promise<{ id: string; rule: AllocationRule }[]> {
+    const { rows } = await this.pool.query<{ rule_id: string; rule: AllocationRule }>(
+      'SELECT rule_id, rule FROM tokentally.allocation_rules ORDER BY rule_id',
+    );
+    return rows.map((r) => ({ id: r.rule_id, rule: r.rule }));
+  }
+
+  /** Everything a statement is built from (the domain's buildStatement input). */
+  async statementInput(period: string) {
+    const previous = previousPeriod(period);
+    const [rows, previousRows, teams, rules] = await Promise.all([
+      this.periodUsage(period),
+      this.periodUsage(previous),
+      this.teams(),
+      this.allocationRules(),
+    ]);
+    return { period, previousPeriod: previous, rows, previousRows, teams, rules };
+  }
+
+  async closedStatement(period: string): Promise<ClosedStatement | undefined> {
+    const { rows } = await this.pool.query<ClosedStatement>(
+      'SELECT period, content_hash, statement, closed_at FROM tokentally.statements WHERE period = $1',
+      [period],
+    );
+    return rows[0];
+  }
+
+  /**
+   * Closes a period: stores the statement text with its SHA-256 and marks the period closed, in one
+   * transaction. From then on the ledger books late calls and re-pricing of that month in the open period.
+   */
+  async closePeriod(period: string, statement: string): Promise<ClosedStatement> {
+    const [year, month] = period.split('-').map(Number) as [number, number];
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO tokentally.periods (period, starts_at, ends_at) VALUES ($1, $2, $3)
+         ON CONFLICT (period) DO NOTHING`,
+        [period, new Date(Date.UTC(year, month - 1, 1)), new Date(Date.UTC(year, month, 1))],
+      );
+      const current = await client.query<{ status: string }>(
+        'SELECT status FROM tokentally.periods WHERE period = $1 FOR UPDATE',
+        [period],
+      );
+      if (current.rows[0]?.status === 'closed') throw new Error(`period ${period} is already closed`);
+      const hash = createHash('sha256').update(statement).digest('hex');
+      await client.query(
+        "UPDATE tokentally.periods SET status = 'closed', closed_at = now(), content_hash = $2 WHERE period = $1",
+        [period, hash],
+      );
+      const stored = await client.query<ClosedStatement>(
+        'INSERT INTO tokentally.statements (period, content_hash, statement) VALUES ($1, $2, $3) RETURNING *',
+        [period, hash, statement],
+      );
+      await client.query('COMMIT');
+      return stored.rows[0] as ClosedStatement;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}

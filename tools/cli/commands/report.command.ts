@@ -1,0 +1,127 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import {
+  auditSummary,
+  buildStatement,
+  focusCsv,
+  focusRows,
+  statementCsv,
+  toJsonValue,
+} from '@tokentally/domain-chargeback';
+import { formatUsd } from '@tokentally/domain-money';
+import { ChargebackRepository, PERIOD } from '@tokentally/platform-db';
+import { withDatabase } from '../database';
+
+interface StoredStatement {
+  period: string;
+  summary: string[];
+  teams: {
+    team_id: string;
+    name: string;
+    direct_nanos: string;
+    allocated_nanos: string;
+    total_nanos: string;
+    previous_total_nanos: string;
+    change_percent: string | null;
+    requests: string;
+    budget: { used_percent: string } | null;
+  }[];
+  totals: { total_nanos: string };
+}
+
+const FORMATS = ['table', 'csv', 'json', 'focus'] as const;
+
+function checkPeriod(period: string): string {
+  if (!PERIOD.test(period)) throw new Error(`period "${period}" must be YYYY-MM, e.g. 2026-10`);
+  return period;
+}
+
+function table(statement: StoredStatement): string {
+  const usd = (nanos: string): string => formatUsd(BigInt(nanos));
+  const header = ['team', 'direct', 'allocated', 'total', 'previous', 'change', 'requests', 'budget used'];
+  const rows = statement.teams
+    .filter((t) => t.total_nanos !== '0' || t.previous_total_nanos !== '0')
+    .map((t) => [
+      t.name,
+      usd(t.direct_nanos),
+      usd(t.allocated_nanos),
+      usd(t.total_nanos),
+      usd(t.previous_total_nanos),
+      t.change_percent === null ? 'new' : `${t.change_percent}%`,
+      t.requests,
+      t.budget ? `${t.budget.used_percent}%` : '-',
+    ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  return [header, ...rows]
+    .map((r) =>
+      r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '),
+    )
+    .join('\n');
+}
+
+export function registerReportCommands(program: Command): void {
+  program
+    .command('report')
+    .description('the chargeback statement of a billing period: audit summary and table, or an export')
+    .requiredOption('--period <YYYY-MM>', 'billing period (calendar month, UTC)')
+    .option('--team <team_id>', 'only this team')
+    .option('--format <format>', `${FORMATS.join(', ')}`, 'table')
+    .option('--out <file>', 'write the export to a file instead of stdout')
+    .action(async (options: { period: string; team?: string; format: string; out?: string }) => {
+      const period = checkPeriod(options.period);
+      if (!FORMATS.includes(options.format as (typeof FORMATS)[number]))
+        throw new Error(`--format must be one of ${FORMATS.join(', ')}`);
+      await withDatabase('tally report', async (pool) => {
+        const repo = new ChargebackRepository(pool);
+        const closed = await repo.closedStatement(period);
+        let text: string;
+        if (options.format === 'focus') {
+          text = focusCsv(focusRows(period, await repo.dailyUsage(period, options.team)));
+        } else if (closed && !options.team && options.format !== 'csv') {
+          // a closed period answers from its stored statement, byte for byte
+          const stored = JSON.parse(closed.statement) as StoredStatement;
+          text =
+            options.format === 'json'
+              ? closed.statement
+              : `${period} (closed ${closed.closed_at.toISOString()}, sha256 ${closed.content_hash})\n\n${stored.summary.join('\n')}\n\n${table(stored)}\n`;
+        } else {
+          const built = buildStatement(await repo.statementInput(period));
+          const statement = options.team
+            ? { ...built, teams: built.teams.filter((t) => t.team_id === options.team) }
+            : built;
+          const summary = auditSummary(statement);
+          if (options.format === 'csv') text = statementCsv(statement);
+          else if (options.format === 'json')
+            text = `${JSON.stringify(toJsonValue({ ...statement, summary }), null, 2)}\n`;
+          else
+            text = `${period} (${closed ? 'closed' : 'open'})\n\n${summary.join('\n')}\n\n${table(toJsonValue({ ...statement, summary }) as StoredStatement)}\n`;
+        }
+        if (options.out) {
+          writeFileSync(options.out, text);
+          console.log(`wrote ${options.out} (${text.length} bytes)`);
+        } else process.stdout.write(text);
+      });
+    });
+
+  const periodCommand = program.command('period').description('billing periods: close a month');
+  periodCommand
+    .command('close')
+    .description(
+      'freeze a period: store its statement (immutable, SHA-256) and book later calls or re-pricing of it in the open period',
+    )
+    .argument('<period>', 'YYYY-MM')
+    .action(async (periodText: string) => {
+      const period = checkPeriod(periodText);
+      if (period >= new Date().toISOString().slice(0, 7))
+        throw new Error(`period ${period} has not ended yet; close it after ${period} is over`);
+      await withDatabase('tally period close', async (pool) => {
+        const repo = new ChargebackRepository(pool);
+        const statement = buildStatement(await repo.statementInput(period));
+        const text = `${JSON.stringify(toJsonValue({ ...statement, summary: auditSummary(statement) }), null, 2)}\n`;
+        const closed = await repo.closePeriod(period, text);
+        console.log(
+          `period ${period} closed: ${statement.teams.length} teams, total ${formatUsd(statement.totals.total_nanos)}, sha256 ${closed.content_hash}`,
+        );
+      });
+    });
+}
