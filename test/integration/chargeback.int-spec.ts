@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { PricedCallEvent } from '@tokentally/contracts';
+import { TOPICS, type ChargebackLine, type PricedCallEvent } from '@tokentally/contracts';
 import { parseCsv, validateFocus } from '@tokentally/domain-chargeback';
 import { PriceCatalog, priceEnrichedCall, rateBookFrom } from '@tokentally/domain-pricing';
 import { LedgerRepository, createPool, migrate, periodOf } from '@tokentally/platform-db';
-import { buildEnrichedCallEvent, stackEnv } from '@tokentally/testing';
+import { BatchConsumer } from '@tokentally/platform-kafka';
+import { silentLogger } from '@tokentally/platform-observability';
+import { buildEnrichedCallEvent, KafkaHarness, stackEnv, waitUntil } from '@tokentally/testing';
 import { ServiceProcess } from './service-process';
 import { tally } from './tally';
 
@@ -43,6 +45,7 @@ function priced(n: number, team: string, occurredAt: number): PricedCallEvent {
 
 describe('chargeback exporter on the real stack', () => {
   const pool = createPool({ connectionString: stackEnv.databaseUrl, max: 3 });
+  const harness = new KafkaHarness();
   const ledger = new LedgerRepository(pool);
   const service = new ServiceProcess('chargeback-exporter', 3215, {
     DATABASE_URL: stackEnv.databaseUrl,
@@ -62,6 +65,7 @@ describe('chargeback exporter on the real stack', () => {
     fetch(`${service.url}${url}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
 
   beforeAll(async () => {
+    await harness.start();
     await migrate(pool);
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'org-')), 'org.yaml');
     writeFileSync(
@@ -83,6 +87,7 @@ allocation_rules:
 
   afterAll(async () => {
     await service.stop();
+    await harness.stop();
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
@@ -183,6 +188,29 @@ allocation_rules:
   it('closing a period freezes its statement; a late call shows as an adjustment in the open period', async () => {
     const closedText = tally('period', 'close', PERIOD);
     expect(closedText).toMatch(new RegExp(`period ${PERIOD} closed: .* sha256 [0-9a-f]{64}`));
+    expect(closedText).toMatch(
+      new RegExp(`published \\d+ statement lines of ${PERIOD} to llm.chargeback.v1`),
+    );
+    const published = new Map<string, ChargebackLine>();
+    const reader = new BatchConsumer(harness.kafka, harness.registry, {
+      groupId: `it-chargeback-${RUN}`,
+      topic: TOPICS.chargeback,
+      logger: silentLogger,
+      handler: async (records) => {
+        for (const { value } of records) if (value.period === PERIOD) published.set(value.line_id, value);
+      },
+      onPoison: async () => undefined,
+    });
+    await reader.start();
+    try {
+      await waitUntil('chargeback lines read', async () => published.has(`${PERIOD}:${A}:total:`), 60_000);
+    } finally {
+      await reader.stop();
+    }
+    const lineTotals = [...published.values()]
+      .filter((l) => l.dimension === 'total' || l.dimension === 'unattributed')
+      .reduce((sum, l) => sum + BigInt(l.total_nanos), 0n);
+    expect(lineTotals).toBe(cost(current));
     const before = await (await get(`/v1/statements/${PERIOD}/closed`, FINANCE)).text();
     expect(JSON.parse(before)).toMatchObject({ period: PERIOD });
     expect((await get(`/v1/statements/${PERIOD}/closed`, TEAM_A)).status).toBe(403);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { withProducer } from '../kafka';
 import { z } from 'zod';
 import { TOPICS } from '@tokentally/contracts';
 import { SERVICE_ENV, databaseEnv, kafkaEnv, loadConfig } from '@tokentally/platform-config';
@@ -8,8 +9,7 @@ import {
   type QuarantineFilter,
   type QuarantineRow,
 } from '@tokentally/platform-db';
-import { AvroProducer, AvroRegistry, PayloadSeal, createKafkaClient } from '@tokentally/platform-kafka';
-import { silentLogger } from '@tokentally/platform-observability';
+import { AvroRegistry, PayloadSeal } from '@tokentally/platform-kafka';
 
 const env = z.object({
   ...databaseEnv,
@@ -167,14 +167,7 @@ export function registerQuarantineCommands(program: Command): void {
         );
         if (options.dryRun || rows.length === 0) return;
         const seal = new PayloadSeal(config.PSEUDONYM_SECRET);
-        const kafka = createKafkaClient({
-          clientId: 'tally',
-          brokers: config.KAFKA_BROKERS,
-          logger: silentLogger,
-        });
-        const producer = new AvroProducer(kafka, new AvroRegistry(config.SCHEMA_REGISTRY_URL));
-        await producer.connect();
-        try {
+        await withProducer('tally quarantine replay', [], async (producer) => {
           const chunk = 1000;
           for (let start = 0; start < rows.length; start += chunk) {
             const part = rows.slice(start, start + chunk);
@@ -197,9 +190,7 @@ export function registerQuarantineCommands(program: Command): void {
             await repo.markReplayed(part.map((row) => row.quarantine_id));
             console.log(`replayed ${Math.min(start + chunk, rows.length)}/${rows.length}`);
           }
-        } finally {
-          await producer.disconnect();
-        }
+        });
         console.log(
           'done: the enricher processes them again; events enriched before are dropped as duplicates',
         );

@@ -1,8 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { TOPICS, type TopicSpec } from '@tokentally/contracts';
 import {
   auditSummary,
   buildStatement,
+  chargebackLines,
+  statementFromJson,
   focusCsv,
   focusRows,
   statementCsv,
@@ -11,6 +14,7 @@ import {
 import { formatUsd } from '@tokentally/domain-money';
 import { ChargebackRepository, PERIOD } from '@tokentally/platform-db';
 import { withDatabase } from '../database';
+import { withProducer } from '../kafka';
 
 interface StoredStatement {
   period: string;
@@ -122,6 +126,39 @@ export function registerReportCommands(program: Command): void {
         console.log(
           `period ${period} closed: ${statement.teams.length} teams, total ${formatUsd(statement.totals.total_nanos)}, sha256 ${closed.content_hash}`,
         );
+        try {
+          await publishStatement(period, closed.statement, closed.content_hash);
+        } catch (error) {
+          throw new Error(
+            `period ${period} is closed, but publishing to ${TOPICS.chargeback.name} failed (${(error as Error).message}); retry with: tally period publish ${period}`,
+          );
+        }
       });
     });
+
+  periodCommand
+    .command('publish')
+    .description(
+      `publish a closed period's statement lines to ${TOPICS.chargeback.name} again (ERP consumers)`,
+    )
+    .argument('<period>', 'YYYY-MM')
+    .action(async (periodText: string) => {
+      const period = checkPeriod(periodText);
+      await withDatabase('tally period publish', async (pool) => {
+        const closed = await new ChargebackRepository(pool).closedStatement(period);
+        if (!closed) throw new Error(`period ${period} is not closed (tally period close ${period})`);
+        await publishStatement(period, closed.statement, closed.content_hash);
+      });
+    });
+}
+
+async function publishStatement(period: string, text: string, hash: string): Promise<void> {
+  const lines = chargebackLines(statementFromJson(text), hash, Date.now());
+  await withProducer('tally period publish', [TOPICS.chargeback as TopicSpec<unknown>], (producer) =>
+    producer.send(
+      TOPICS.chargeback,
+      lines.map((value) => ({ key: `${period}:${value.team_id}`, value })),
+    ),
+  );
+  console.log(`published ${lines.length} statement lines of ${period} to ${TOPICS.chargeback.name}`);
 }

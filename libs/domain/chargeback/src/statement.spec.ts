@@ -1,6 +1,9 @@
 import { buildStatement, type UsageRow } from './statement';
 import { auditSummary } from './summary';
 import {
+  chargebackLines,
+  statementFromJson,
+  toJsonValue,
   focusCsv,
   focusRows,
   parseCsv,
@@ -144,6 +147,17 @@ describe('buildStatement', () => {
       rules: [{ id: 'o', rule: { source_team: 'platform', method: 'owner', owner: 'support' } }],
     });
     expect(owner.teams.find((t) => t.team_id === 'support')?.total_nanos).toBe(7n * USD);
+  });
+
+  it('round-trips through stored JSON and publishes lines whose totals sum to the statement', () => {
+    const stored = JSON.stringify(toJsonValue(statement));
+    expect(statementFromJson(stored)).toEqual(statement);
+    const lines = chargebackLines(statementFromJson(stored), 'hash', 1);
+    const totals = lines.filter((l) => l.dimension === 'total' || l.dimension === 'unattributed');
+    expect(totals.reduce((sum, l) => sum + BigInt(l.total_nanos), 0n)).toBe(statement.totals.total_nanos);
+    const allocations = lines.filter((l) => l.dimension === 'allocation');
+    expect(allocations.reduce((sum, l) => sum + BigInt(l.allocated_nanos), 0n)).toBe(0n);
+    expect(new Set(lines.map((l) => l.line_id)).size).toBe(lines.length);
   });
 
   it('CSV has one row per team and per team x dimension value', () => {
