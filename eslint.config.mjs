@@ -6,7 +6,7 @@
 //   type:sdk       the producer SDK users import: platform, contracts, domain
 //   type:testing   test helpers: platform, contracts, domain
 //   type:e2e       cross-service suites under test/: anything
-//   type:tool      repo tooling (stack, codegen, test runner, bench): anything but apps
+//   type:tool      repo tooling (stack, codegen, test runner, bench, demo): anything but apps
 // tools/check-project-tags.ts fails the lint when a project has no type tag.
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
@@ -72,6 +72,7 @@ export default tseslint.config(
                 'type:platform',
                 'type:contracts',
                 'type:domain',
+                'type:sdk',
                 'type:testing',
                 'type:tool',
               ],

@@ -1,30 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { up } from '@tokentally/deploy';
 import { SERVICE_NAMES, defaultHttpPort, type ServiceName } from '@tokentally/platform-config';
+import { spawnService, waitHealthy } from './services';
 
 /**
  * `npm start [-- name ...]`: brings the stack up, then runs the services (all five by default) as
  * child processes with prefixed output, waits until each answers /health, prints where they listen,
  * and forwards Ctrl-C / SIGTERM so every service shuts down gracefully.
  */
-const ROOT = path.resolve(__dirname, '..');
-
-async function waitHealthy(name: string, port: number, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 120000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`${name} exited with code ${child.exitCode} (see its output above)`);
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`${name} did not become healthy within 120 s`);
-}
-
 async function main(): Promise<void> {
   const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
   if (process.argv.includes('--help')) {
@@ -43,15 +25,7 @@ async function main(): Promise<void> {
     const port = Number(
       process.env[`${name.toUpperCase().replace(/-/g, '_')}_HTTP_PORT`] ?? defaultHttpPort(name),
     );
-    const child = spawn(
-      process.execPath,
-      [path.join(ROOT, 'tools/bin/ts.js'), `services/${name}/src/main.ts`],
-      {
-        cwd: ROOT,
-        env: { ...process.env, HTTP_PORT: String(port) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawnService(name, port);
     const prefix = `${name.padEnd(20)}|`;
     const relay = (stream: NodeJS.WritableStream) => (chunk: Buffer) =>
       chunk

@@ -7,6 +7,7 @@ import {
   rateBookFrom,
   resolvePricing,
   specificity,
+  storedRateBook,
   type RateScope,
 } from '@tokentally/domain-pricing';
 import { RatesRepository } from '@tokentally/platform-db';
@@ -44,13 +45,8 @@ export function registerRatesCommands(program: Command): void {
         return;
       }
       await withDatabase('tally rates apply', async (pool) => {
-        const result = await new RatesRepository(pool).apply(
-          [
-            ...cards.map(({ id, ...definition }) => ({ id, kind: 'prices' as const, definition })),
-            ...multipliers.map(({ id, ...definition }) => ({ id, kind: 'multiplier' as const, definition })),
-          ],
-          fx.map((rate) => ({ ...rate, effectiveFrom: new Date(rate.effectiveFrom) })),
-        );
+        const stored = storedRateBook(parsed.value);
+        const result = await new RatesRepository(pool).apply(stored.cards, stored.fx);
         if (!result.changed) {
           console.log(`rate book unchanged (version ${result.bookVersion}): ${summary}`);
           return;

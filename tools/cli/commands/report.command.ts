@@ -6,6 +6,7 @@ import {
   buildStatement,
   chargebackLines,
   statementFromJson,
+  statementTable,
   focusCsv,
   focusRows,
   statementCsv,
@@ -16,51 +17,11 @@ import { ChargebackRepository, PERIOD } from '@tokentally/platform-db';
 import { withDatabase } from '../database';
 import { withProducer } from '../kafka';
 
-interface StoredStatement {
-  period: string;
-  summary: string[];
-  teams: {
-    team_id: string;
-    name: string;
-    direct_nanos: string;
-    allocated_nanos: string;
-    total_nanos: string;
-    previous_total_nanos: string;
-    change_percent: string | null;
-    requests: string;
-    budget: { used_percent: string } | null;
-  }[];
-  totals: { total_nanos: string };
-}
-
 const FORMATS = ['table', 'csv', 'json', 'focus'] as const;
 
 function checkPeriod(period: string): string {
   if (!PERIOD.test(period)) throw new Error(`period "${period}" must be YYYY-MM, e.g. 2026-10`);
   return period;
-}
-
-function table(statement: StoredStatement): string {
-  const usd = (nanos: string): string => formatUsd(BigInt(nanos));
-  const header = ['team', 'direct', 'allocated', 'total', 'previous', 'change', 'requests', 'budget used'];
-  const rows = statement.teams
-    .filter((t) => t.total_nanos !== '0' || t.previous_total_nanos !== '0')
-    .map((t) => [
-      t.name,
-      usd(t.direct_nanos),
-      usd(t.allocated_nanos),
-      usd(t.total_nanos),
-      usd(t.previous_total_nanos),
-      t.change_percent === null ? 'new' : `${t.change_percent}%`,
-      t.requests,
-      t.budget ? `${t.budget.used_percent}%` : '-',
-    ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  return [header, ...rows]
-    .map((r) =>
-      r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '),
-    )
-    .join('\n');
 }
 
 export function registerReportCommands(program: Command): void {
@@ -83,11 +44,11 @@ export function registerReportCommands(program: Command): void {
           text = focusCsv(focusRows(period, await repo.dailyUsage(period, options.team)));
         } else if (closed && !options.team && options.format !== 'csv') {
           // a closed period answers from its stored statement, byte for byte
-          const stored = JSON.parse(closed.statement) as StoredStatement;
+          const { summary } = JSON.parse(closed.statement) as { summary: string[] };
           text =
             options.format === 'json'
               ? closed.statement
-              : `${period} (closed ${closed.closed_at.toISOString()}, sha256 ${closed.content_hash})\n\n${stored.summary.join('\n')}\n\n${table(stored)}\n`;
+              : `${period} (closed ${closed.closed_at.toISOString()}, sha256 ${closed.content_hash})\n\n${summary.join('\n')}\n\n${statementTable(statementFromJson(closed.statement))}\n`;
         } else {
           const built = buildStatement(await repo.statementInput(period));
           const statement = options.team
@@ -98,7 +59,7 @@ export function registerReportCommands(program: Command): void {
           else if (options.format === 'json')
             text = `${JSON.stringify(toJsonValue({ ...statement, summary }), null, 2)}\n`;
           else
-            text = `${period} (${closed ? 'closed' : 'open'})\n\n${summary.join('\n')}\n\n${table(toJsonValue({ ...statement, summary }) as StoredStatement)}\n`;
+            text = `${period} (${closed ? 'closed' : 'open'})\n\n${summary.join('\n')}\n\n${statementTable(statement)}\n`;
         }
         if (options.out) {
           writeFileSync(options.out, text);

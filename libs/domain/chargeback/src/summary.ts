@@ -51,3 +51,26 @@ export function auditSummary(statement: Statement): string[] {
   );
   return lines;
 }
+
+/** The statement as a fixed-width table: one line per team with spend in this or the previous period. */
+export function statementTable(statement: Statement): string {
+  const header = ['team', 'direct', 'allocated', 'total', 'previous', 'change', 'requests', 'budget used'];
+  const rows = statement.teams
+    .filter((t) => t.total_nanos !== 0n || t.previous_total_nanos !== 0n)
+    .map((t) => [
+      t.name,
+      formatUsd(t.direct_nanos),
+      formatUsd(t.allocated_nanos),
+      formatUsd(t.total_nanos),
+      formatUsd(t.previous_total_nanos),
+      t.change_percent === null ? 'new' : `${t.change_percent}%`,
+      t.requests.toString(),
+      t.budget ? `${t.budget.used_percent}%` : '-',
+    ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  return [header, ...rows]
+    .map((r) =>
+      r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '),
+    )
+    .join('\n');
+}

@@ -203,3 +203,17 @@ export function parseRateFile(
       );
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: { cards, multipliers, fx } };
 }
+
+/** A validated rate file as the rate book stores it: one definition per card, FX rates with dates. */
+export function storedRateBook(file: RateFile): {
+  cards: { id: string; kind: 'prices' | 'multiplier'; definition: Record<string, unknown> }[];
+  fx: { currency: string; effectiveFrom: Date; usdPerUnit: string }[];
+} {
+  return {
+    cards: [
+      ...file.cards.map(({ id, ...definition }) => ({ id, kind: 'prices' as const, definition })),
+      ...file.multipliers.map(({ id, ...definition }) => ({ id, kind: 'multiplier' as const, definition })),
+    ],
+    fx: file.fx.map((rate) => ({ ...rate, effectiveFrom: new Date(rate.effectiveFrom) })),
+  };
+}

@@ -1,0 +1,33 @@
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** Starts one service from source as a child process (what `npm start` and the demo run). */
+export function spawnService(
+  name: string,
+  port: number,
+  env: Record<string, string> = {},
+  stdio: StdioOptions = ['ignore', 'pipe', 'pipe'],
+): ChildProcess {
+  return spawn(process.execPath, [path.join(ROOT, 'tools/bin/ts.js'), `services/${name}/src/main.ts`], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, HTTP_PORT: String(port) },
+    stdio,
+  });
+}
+
+/** Resolves when the service answers /health with 200; fails when it exits first or after 120 s. */
+export async function waitHealthy(name: string, port: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 120000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`${name} did not become healthy within 120 s`);
+}
