@@ -34,7 +34,13 @@ export const stackConfig = {
     adminUrl: env['TOKENTALLY_PG_ADMIN_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     role: 'tokentally',
     password: env['TOKENTALLY_PG_PASSWORD'] ?? 'tokentally',
-    databases: ['tokentally', 'tokentally_test', 'tokentally_registry', 'tokentally_demo'],
+    databases: [
+      'tokentally',
+      'tokentally_test',
+      'tokentally_registry',
+      'tokentally_demo',
+      'tokentally_bench',
+    ],
   },
   redis: {
     host: '127.0.0.1',

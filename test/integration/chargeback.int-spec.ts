@@ -98,7 +98,7 @@ allocation_rules:
     } finally {
       client.release();
     }
-    for (const table of ['ledger', 'rollup_hourly', 'rollup_daily']) {
+    for (const table of ['ledger', 'rollup_hourly', 'rollup_daily', 'rollup_monthly']) {
       await pool.query(`DELETE FROM tokentally.${table} WHERE team_id = ANY($1)`, [[A, B, SHARED]]);
       await pool.query(`DELETE FROM tokentally.${table} WHERE team_id = 'unattributed' AND period = $1`, [
         PERIOD,

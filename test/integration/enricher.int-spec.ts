@@ -138,6 +138,7 @@ describe('enricher on the real stack: every call enriched or quarantined with it
     INGEST_MAX_BODY_BYTES: '2000000',
     ORG_REFRESH_MS: '300',
     LOG_LEVEL: 'warn',
+    KAFKA_CONSUMER_GROUP: 'it-enricher',
   });
   const enriched = new Map<string, EnrichedCallEvent[]>();
   const quarantined: QuarantineRecord[] = [];
@@ -152,6 +153,7 @@ describe('enricher on the real stack: every call enriched or quarantined with it
     await harness.start();
     await harness.registry.registerWriters([TOPICS.rawCalls]);
     applyOrg(false);
+    await harness.skipToEnd('it-enricher', TOPICS.rawCalls.name);
     enricher.start();
     await enricher.healthy();
     const registry = new AvroRegistry(stackEnv.registryUrl);

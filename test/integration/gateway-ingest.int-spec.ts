@@ -18,12 +18,14 @@ describe('gateway ingest: OpenTelemetry spans and LiteLLM payloads become attrib
     INGEST_TOKENS: TOKEN,
     OWNER_ENFORCEMENT: 'soft',
     LOG_LEVEL: 'warn',
+    KAFKA_CONSUMER_GROUP: 'it-gateway-enricher',
   });
   const enriched = new Map<string, EnrichedCallEvent>();
   let reader: BatchConsumer<EnrichedCallEvent>;
 
   beforeAll(async () => {
     await harness.start();
+    await harness.skipToEnd('it-gateway-enricher', TOPICS.rawCalls.name);
     enricher.start();
     await enricher.healthy();
     reader = new BatchConsumer(harness.kafka, new AvroRegistry(stackEnv.registryUrl), {

@@ -33,7 +33,8 @@ describe('ledger repository on PostgreSQL', () => {
               (SELECT sum(total_nanos)::bigint FROM tokentally.ledger WHERE team_id = $1) AS ledger,
               (SELECT sum(calls)::bigint FROM tokentally.rollup_hourly WHERE team_id = $1) AS hourly_calls,
               (SELECT sum(total_nanos)::bigint FROM tokentally.rollup_hourly WHERE team_id = $1) AS hourly,
-              (SELECT sum(total_nanos)::bigint FROM tokentally.rollup_daily WHERE team_id = $1) AS daily`,
+              (SELECT sum(total_nanos)::bigint FROM tokentally.rollup_daily WHERE team_id = $1) AS daily,
+              (SELECT sum(total_nanos)::bigint FROM tokentally.rollup_monthly WHERE team_id = $1) AS monthly`,
       [TEAM],
     );
     return rows[0] ?? {};
@@ -44,7 +45,7 @@ describe('ledger repository on PostgreSQL', () => {
   });
 
   afterAll(async () => {
-    for (const table of ['ledger', 'rollup_hourly', 'rollup_daily'])
+    for (const table of ['ledger', 'rollup_hourly', 'rollup_daily', 'rollup_monthly'])
       await pool.query(`DELETE FROM tokentally.${table} WHERE team_id = $1`, [TEAM]);
     await pool.query("DELETE FROM tokentally.periods WHERE period = '2019-01'");
     await pool.end();
@@ -62,6 +63,7 @@ describe('ledger repository on PostgreSQL', () => {
       hourly_calls: 150n,
       hourly: expected,
       daily: expected,
+      monthly: expected,
     });
   });
 

@@ -11,6 +11,8 @@ import { tally } from './tally';
 const RUN = randomBytes(4).toString('hex');
 const TEAM = `it-pricer-${RUN}`;
 const EVENTS = 100_000;
+/** Its own group, started at the topic's end: the suite prices only what it publishes. */
+const GROUP = 'it-pricer';
 
 /**
  * Expected cost, computed apart from the pricer: catalog prices per token in nano-USD (a $P per 1M
@@ -47,6 +49,7 @@ describe('pricer on the real stack: exact, idempotent ledger', () => {
     DATABASE_URL: stackEnv.databaseUrl,
     RATES_REFRESH_MS: '300',
     LOG_LEVEL: 'warn',
+    KAFKA_CONSUMER_GROUP: GROUP,
   });
   const events = Array.from({ length: EVENTS }, (_, n) =>
     buildEnrichedCallEvent(n, { team_id: TEAM, trace_id: `${RUN}-trace-${Math.floor(n / 3)}` }),
@@ -84,7 +87,7 @@ describe('pricer on the real stack: exact, idempotent ledger', () => {
   const drained = (): Promise<unknown> =>
     waitUntil(
       'pricer committed everything published',
-      () => harness.committedEqualsEnd('tokentally-pricer', TOPICS.enrichedCalls.name),
+      () => harness.committedEqualsEnd(GROUP, TOPICS.enrichedCalls.name),
       180_000,
       250,
     );
@@ -94,6 +97,7 @@ describe('pricer on the real stack: exact, idempotent ledger', () => {
     await harness.registry.registerWriters([TOPICS.enrichedCalls]);
     // A clean rate book: the catalog alone prices these models.
     applyRates('rate_cards: []\n');
+    await harness.skipToEnd(GROUP, TOPICS.enrichedCalls.name);
     pricer.start();
     await pricer.healthy();
   });
@@ -102,7 +106,7 @@ describe('pricer on the real stack: exact, idempotent ledger', () => {
     await pricer.stop();
     await harness.stop();
     // The test database outlives runs: remove this run's rows so later sums stay small and exact.
-    for (const table of ['ledger', 'ledger_adjustments', 'rollup_hourly', 'rollup_daily'])
+    for (const table of ['ledger', 'ledger_adjustments', 'rollup_hourly', 'rollup_daily', 'rollup_monthly'])
       await pool.query(`DELETE FROM tokentally.${table} WHERE team_id = $1`, [TEAM]);
     await pool.end();
   });
@@ -120,6 +124,7 @@ describe('pricer on the real stack: exact, idempotent ledger', () => {
     // rollups are written in the same statement: they equal the ledger exactly
     expect(await rollupTotals('rollup_hourly')).toEqual({ calls: BigInt(EVENTS), nanos: expectedTotal });
     expect(await rollupTotals('rollup_daily')).toEqual({ calls: BigInt(EVENTS), nanos: expectedTotal });
+    expect(await rollupTotals('rollup_monthly')).toEqual({ calls: BigInt(EVENTS), nanos: expectedTotal });
   });
 
   it('publishing the same 100,000 again changes neither the ledger nor the rollups', async () => {

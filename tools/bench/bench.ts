@@ -2,6 +2,7 @@ import { benchAvro } from './avro.bench';
 import { benchEnrich } from './enrich.bench';
 import { benchKafka } from './kafka.bench';
 import { benchLedger } from './ledger.bench';
+import { benchReport } from './report.bench';
 
 /**
  * `npm run bench [-- scenario ...]`: prints measured figures; asserts nothing. Scenarios that need
@@ -21,6 +22,10 @@ const SCENARIOS: Record<string, { description: string; run: () => Promise<void> 
     description:
       'pricer + ledger write path vs raw COPY of the same rows (target ratio >= 0.9, >= 20,000 rows/s); explain on 1M rows',
     run: benchLedger,
+  },
+  report: {
+    description: 'monthly chargeback report over a 10M-row ledger, from the rollups (target < 100 ms)',
+    run: benchReport,
   },
 };
 

@@ -140,7 +140,7 @@ export async function benchLedger(): Promise<void> {
     );
   } finally {
     process.stdout.write('cleaning up bench rows...');
-    for (const table of ['ledger', 'rollup_hourly', 'rollup_daily'])
+    for (const table of ['ledger', 'rollup_hourly', 'rollup_daily', 'rollup_monthly'])
       await pool.query(`DELETE FROM tokentally.${table} WHERE team_id = $1`, [team]);
     console.log(' done');
     await pool.end();

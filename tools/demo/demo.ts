@@ -26,7 +26,7 @@ import {
   periodOf,
   previousPeriod,
 } from '@tokentally/platform-db';
-import { createKafkaClient } from '@tokentally/platform-kafka';
+import { createKafkaClient, skipGroupToEnd } from '@tokentally/platform-kafka';
 import { silentLogger } from '@tokentally/platform-observability';
 import { CallRecorder } from '@tokentally/sdk';
 import { spawnService, waitHealthy } from '../services';
@@ -105,17 +105,8 @@ async function main(): Promise<void> {
     const kafka = createKafkaClient({ clientId: 'demo', brokers: ['127.0.0.1:9092'], logger: silentLogger });
     const admin = kafka.admin();
     await admin.connect();
-    for (const [service, topic] of [
-      ['enricher', TOPICS.rawCalls.name],
-      ['pricer', TOPICS.enrichedCalls.name],
-    ] as const) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({
-        groupId: `tokentally-demo-${service}`,
-        topic,
-        partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
-      });
-    }
+    await skipGroupToEnd(admin, 'tokentally-demo-enricher', TOPICS.rawCalls.name);
+    await skipGroupToEnd(admin, 'tokentally-demo-pricer', TOPICS.enrichedCalls.name);
     await admin.disconnect();
 
     step(`starting the five services (logs: .demo/logs/)...`);

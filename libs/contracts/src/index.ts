@@ -1,3 +1,4 @@
 export * from './generated/schemas';
 export * from './topics';
 export * from './org-declaration';
+export * from './rollup';

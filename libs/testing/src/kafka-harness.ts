@@ -1,6 +1,12 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { TopicSpec } from '@tokentally/contracts';
-import { AvroProducer, AvroRegistry, createKafkaClient, provisionTopics } from '@tokentally/platform-kafka';
+import {
+  AvroProducer,
+  AvroRegistry,
+  createKafkaClient,
+  provisionTopics,
+  skipGroupToEnd,
+} from '@tokentally/platform-kafka';
 import { silentLogger } from '@tokentally/platform-observability';
 import { stackEnv } from './stack-env';
 import { isolatedTopic } from './topics';
@@ -28,6 +34,11 @@ export class KafkaHarness {
     await this.registry.registerWriters([topic]);
     this.topics.push(topic);
     return topic;
+  }
+
+  /** The group reads only what is produced from now on (start it after this). */
+  async skipToEnd(groupId: string, topic: string): Promise<void> {
+    await skipGroupToEnd(this.admin, groupId, topic);
   }
 
   async committedEqualsEnd(groupId: string, topic: string): Promise<boolean> {

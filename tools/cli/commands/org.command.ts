@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { parseOrgDeclaration } from '@tokentally/domain-enrichment';
 import { OrgRepository } from '@tokentally/platform-db';
 import { withDatabase } from '../database';
+import { readValidatedYaml } from '../yaml-file';
 
 export function registerOrgCommands(program: Command): void {
   const org = program
@@ -14,28 +13,18 @@ export function registerOrgCommands(program: Command): void {
     .description(
       'validate an org YAML file and make it the registry (one transaction; services pick it up within ORG_REFRESH_MS)',
     )
-    .argument('<file>', 'org YAML file (see docs/org-registry.md)')
+    .argument('<file>', 'org YAML file (see docs/org.example.yaml)')
     .option('--dry-run', 'validate only, change nothing')
     .action(async (file: string, options: { dryRun?: boolean }) => {
-      let document: unknown;
-      try {
-        document = parseYaml(readFileSync(file, 'utf8'));
-      } catch (error) {
-        throw new Error(`cannot read ${file}: ${(error as Error).message}`);
-      }
-      const parsed = parseOrgDeclaration(document);
-      if (!parsed.ok)
-        throw new Error(
-          `${file} has ${parsed.problems.length} problem(s):\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}`,
-        );
-      const { teams, api_keys, service_accounts, allocation_rules } = parsed.value;
+      const declaration = readValidatedYaml(file, parseOrgDeclaration);
+      const { teams, api_keys, service_accounts, allocation_rules } = declaration;
       const summary = `${teams.length} teams, ${api_keys.length} api keys, ${service_accounts.length} service accounts, ${allocation_rules.length} allocation rules`;
       if (options.dryRun) {
         console.log(`${file} is valid: ${summary}`);
         return;
       }
       await withDatabase('tally org apply', async (pool) => {
-        const result = await new OrgRepository(pool).apply(parsed.value);
+        const result = await new OrgRepository(pool).apply(declaration);
         console.log(
           result.changed
             ? `org registry version ${result.version} applied: ${summary}`

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import {
   PriceCatalog,
   parseRateFile,
@@ -12,6 +10,7 @@ import {
 } from '@tokentally/domain-pricing';
 import { RatesRepository } from '@tokentally/platform-db';
 import { withDatabase } from '../database';
+import { readValidatedYaml } from '../yaml-file';
 import { parseTime } from '../time';
 
 export function registerRatesCommands(program: Command): void {
@@ -27,25 +26,15 @@ export function registerRatesCommands(program: Command): void {
     .argument('<file>', 'rate YAML file (see docs/rates.example.yaml and docs/pricing.md)')
     .option('--dry-run', 'validate only, change nothing')
     .action(async (file: string, options: { dryRun?: boolean }) => {
-      let document: unknown;
-      try {
-        document = parseYaml(readFileSync(file, 'utf8'));
-      } catch (error) {
-        throw new Error(`cannot read ${file}: ${(error as Error).message}`);
-      }
-      const parsed = parseRateFile(document);
-      if (!parsed.ok)
-        throw new Error(
-          `${file} has ${parsed.problems.length} problem(s):\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}`,
-        );
-      const { cards, multipliers, fx } = parsed.value;
+      const rateFile = readValidatedYaml(file, parseRateFile);
+      const { cards, multipliers, fx } = rateFile;
       const summary = `${cards.length} rate cards, ${multipliers.length} multipliers, ${fx.length} FX rates`;
       if (options.dryRun) {
         console.log(`${file} is valid: ${summary}`);
         return;
       }
       await withDatabase('tally rates apply', async (pool) => {
-        const stored = storedRateBook(parsed.value);
+        const stored = storedRateBook(rateFile);
         const result = await new RatesRepository(pool).apply(stored.cards, stored.fx);
         if (!result.changed) {
           console.log(`rate book unchanged (version ${result.bookVersion}): ${summary}`);

@@ -1,4 +1,4 @@
-import type { ChargebackLine } from '@tokentally/contracts';
+import type { ChargebackLine, DailyRollupGroup } from '@tokentally/contracts';
 import { divideHalfEven, nanosToDecimal, nanosToSafeNumber } from '@tokentally/domain-money';
 import { UNATTRIBUTED, type BreakdownLine, type Dimension, type Statement } from './statement';
 
@@ -69,25 +69,7 @@ export function toJsonValue(value: unknown): unknown {
 }
 
 /** A daily rollup group as FOCUS needs it. */
-export interface FocusSource {
-  day: Date;
-  team_id: string;
-  feature: string;
-  workflow: string;
-  model: string;
-  provider: string;
-  environment: string;
-  user_ref: string;
-  calls: bigint;
-  input_tokens: bigint;
-  cache_read_tokens: bigint;
-  cache_write_5m_tokens: bigint;
-  cache_write_1h_tokens: bigint;
-  output_tokens: bigint;
-  reasoning_tokens: bigint;
-  total_nanos: bigint;
-  adjustment_nanos: bigint;
-}
+export type FocusSource = DailyRollupGroup;
 
 export const FOCUS_COLUMNS = [
   'BilledCost',

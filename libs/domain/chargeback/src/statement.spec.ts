@@ -116,6 +116,24 @@ describe('buildStatement', () => {
     );
   });
 
+  it('takes the top user_refs ranked by the database when given, with their previous cost', () => {
+    const ranked = buildStatement({
+      period: '2026-10',
+      previousPeriod: '2026-09',
+      rows: [row('search', 5n, { user_ref: '' })],
+      previousRows: [],
+      teams,
+      rules: [],
+      users: {
+        current: [{ team_id: 'search', user_ref: 'u9', calls: 4n, total_nanos: 5n * USD }],
+        previous: [{ team_id: 'search', user_ref: 'u9', calls: 1n, total_nanos: 2n * USD }],
+      },
+    });
+    expect(ranked.teams.find((t) => t.team_id === 'search')?.breakdown.user_ref).toEqual([
+      { key: 'u9', nanos: 5n * USD, previous_nanos: 2n * USD, calls: 4n },
+    ]);
+  });
+
   it('fixed shares and a single owner also sum to the source exactly', () => {
     const fixed = buildStatement({
       period: '2026-10',
@@ -183,6 +201,7 @@ describe('FOCUS 1.2 export', () => {
     environment: 'prod',
     user_ref: 'hmac:dev:ab',
     calls: 3n,
+    retries: 0n,
     input_tokens: 1234n,
     cache_read_tokens: 100n,
     cache_write_5m_tokens: 0n,

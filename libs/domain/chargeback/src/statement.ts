@@ -1,29 +1,10 @@
-import type { AllocationRule } from '@tokentally/contracts';
+import type { AllocationRule, RollupGroup, UserTotal } from '@tokentally/contracts';
 import { allocateLargestRemainder, divideHalfEven } from '@tokentally/domain-money';
 
 export const UNATTRIBUTED = 'unattributed';
 
-/** One rollup group of a billing period (what the rollup tables hold, summed over the period). */
-export interface UsageRow {
-  team_id: string;
-  feature: string;
-  workflow: string;
-  model: string;
-  provider: string;
-  environment: string;
-  user_ref: string;
-  calls: bigint;
-  retries: bigint;
-  input_tokens: bigint;
-  cache_read_tokens: bigint;
-  cache_write_5m_tokens: bigint;
-  cache_write_1h_tokens: bigint;
-  output_tokens: bigint;
-  reasoning_tokens: bigint;
-  total_nanos: bigint;
-  /** The part of total_nanos that is re-pricing adjustments or late calls of a closed period. */
-  adjustment_nanos: bigint;
-}
+/** One rollup group of a billing period (the monthly rollup, summed over the period). */
+export type UsageRow = RollupGroup;
 
 export interface TeamInfo {
   id: string;
@@ -113,6 +94,14 @@ export function percent(part: bigint, whole: bigint): string | null {
   return `${negative ? '-' : ''}${magnitude / 10n}.${magnitude % 10n}`;
 }
 
+function usersOf(users: readonly UserTotal[], teamId: string): Map<string, { nanos: bigint; calls: bigint }> {
+  return new Map(
+    users
+      .filter((u) => u.team_id === teamId)
+      .map((u) => [u.user_ref, { nanos: u.total_nanos, calls: u.calls }]),
+  );
+}
+
 function sumBy(
   rows: readonly UsageRow[],
   key: (row: UsageRow) => string,
@@ -182,6 +171,11 @@ export function buildStatement(input: {
   teams: readonly TeamInfo[];
   rules: readonly { id: string; rule: AllocationRule }[];
   topUsers?: number;
+  /**
+   * The top user_refs per team, already ranked by the database (then `rows` need not carry user_ref,
+   * which keeps a report over millions of calls to a few thousand groups), with their previous cost.
+   */
+  users?: { current: readonly UserTotal[]; previous: readonly UserTotal[] };
 }): Statement {
   const teamIds = new Set<string>([
     ...input.teams.map((t) => t.id),
@@ -190,7 +184,11 @@ export function buildStatement(input: {
   ]);
   const byTeam = (rows: readonly UsageRow[]) => {
     const map = new Map<string, UsageRow[]>();
-    for (const row of rows) map.set(row.team_id, [...(map.get(row.team_id) ?? []), row]);
+    for (const row of rows) {
+      const list = map.get(row.team_id);
+      if (list) list.push(row);
+      else map.set(row.team_id, [row]);
+    }
     return map;
   };
   const current = byTeam(input.rows);
@@ -232,9 +230,10 @@ export function buildStatement(input: {
     }
     const breakdown = Object.fromEntries(
       DIMENSIONS.map((dimension) => {
-        const now = sumBy(rows, (r) => r[dimension]);
-        const then = sumBy(before, (r) => r[dimension]);
-        const lines = [...new Set([...now.keys(), ...then.keys()])]
+        const ranked = dimension === 'user_ref' ? input.users : undefined;
+        const now = ranked ? usersOf(ranked.current, teamId) : sumBy(rows, (r) => r[dimension]);
+        const then = ranked ? usersOf(ranked.previous, teamId) : sumBy(before, (r) => r[dimension]);
+        const lines = [...new Set([...now.keys(), ...(ranked ? [] : then.keys())])]
           .map((key) => ({
             key,
             nanos: now.get(key)?.nanos ?? 0n,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { AllocationRule } from '@tokentally/contracts';
+import type { AllocationRule, DailyRollupGroup, RollupGroup, UserTotal } from '@tokentally/contracts';
 
 const SUMS = `sum(calls)::bigint AS calls, sum(retries)::bigint AS retries, sum(input_tokens)::bigint AS input_tokens,
   sum(cache_read_tokens)::bigint AS cache_read_tokens, sum(cache_write_5m_tokens)::bigint AS cache_write_5m_tokens,
@@ -8,30 +8,18 @@ const SUMS = `sum(calls)::bigint AS calls, sum(retries)::bigint AS retries, sum(
   sum(reasoning_tokens)::bigint AS reasoning_tokens, sum(total_nanos)::bigint AS total_nanos,
   sum(adjustment_nanos)::bigint AS adjustment_nanos`;
 const DIMENSIONS = 'team_id, feature, workflow, model, provider, environment, user_ref';
-
-export interface PeriodUsageRow {
-  team_id: string;
-  feature: string;
-  workflow: string;
-  model: string;
-  provider: string;
-  environment: string;
-  user_ref: string;
-  calls: bigint;
-  retries: bigint;
-  input_tokens: bigint;
-  cache_read_tokens: bigint;
-  cache_write_5m_tokens: bigint;
-  cache_write_1h_tokens: bigint;
-  output_tokens: bigint;
-  reasoning_tokens: bigint;
-  total_nanos: bigint;
-  adjustment_nanos: bigint;
-}
-
-export interface DailyUsageRow extends PeriodUsageRow {
-  day: Date;
-}
+const ZERO_MEASURES = {
+  calls: 0n,
+  retries: 0n,
+  input_tokens: 0n,
+  cache_read_tokens: 0n,
+  cache_write_5m_tokens: 0n,
+  cache_write_1h_tokens: 0n,
+  output_tokens: 0n,
+  reasoning_tokens: 0n,
+  total_nanos: 0n,
+  adjustment_nanos: 0n,
+};
 
 export interface TeamRow {
   id: string;
@@ -63,9 +51,9 @@ export const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 export class ChargebackRepository {
   constructor(private readonly pool: Pool) {}
 
-  async periodUsage(period: string, team?: string): Promise<PeriodUsageRow[]> {
-    const { rows } = await this.pool.query<PeriodUsageRow>(
-      `SELECT ${DIMENSIONS}, ${SUMS} FROM tokentally.rollup_daily
+  async periodUsage(period: string, team?: string): Promise<RollupGroup[]> {
+    const { rows } = await this.pool.query<RollupGroup>(
+      `SELECT ${DIMENSIONS}, ${SUMS} FROM tokentally.rollup_monthly
         WHERE period = $1 AND ($2::text IS NULL OR team_id = $2)
         GROUP BY ${DIMENSIONS} ORDER BY ${DIMENSIONS}`,
       [period, team ?? null],
@@ -73,8 +61,8 @@ export class ChargebackRepository {
     return rows;
   }
 
-  async dailyUsage(period: string, team?: string): Promise<DailyUsageRow[]> {
-    const { rows } = await this.pool.query<DailyUsageRow>(
+  async dailyUsage(period: string, team?: string): Promise<DailyRollupGroup[]> {
+    const { rows } = await this.pool.query<DailyRollupGroup>(
       `SELECT bucket AS day, ${DIMENSIONS}, ${SUMS} FROM tokentally.rollup_daily
         WHERE period = $1 AND ($2::text IS NULL OR team_id = $2)
         GROUP BY bucket, ${DIMENSIONS} ORDER BY bucket, ${DIMENSIONS}`,
@@ -97,16 +85,60 @@ export class ChargebackRepository {
     return rows.map((r) => ({ id: r.rule_id, rule: r.rule }));
   }
 
-  /** Everything a statement is built from (the domain's buildStatement input). */
-  async statementInput(period: string) {
+  /**
+   * Everything a statement is built from (the domain's buildStatement input), read from the monthly
+   * rollup: groups without user_ref (a few per team and model), and the top user_refs per team ranked
+   * in SQL with their previous-period cost, so a report over millions of calls reads a few thousand rows.
+   */
+  async statementInput(period: string, topUsers = 10) {
     const previous = previousPeriod(period);
-    const [rows, previousRows, teams, rules] = await Promise.all([
-      this.periodUsage(period),
-      this.periodUsage(previous),
+    const [rows, previousRows, current, teams, rules] = await Promise.all([
+      this.periodGroups(period, true),
+      this.periodGroups(previous, false),
+      this.topUsers(period, topUsers),
       this.teams(),
       this.allocationRules(),
     ]);
-    return { period, previousPeriod: previous, rows, previousRows, teams, rules };
+    const { rows: before } = await this.pool.query<UserTotal>(
+      `SELECT r.team_id, r.user_ref, sum(r.calls)::bigint AS calls, sum(r.total_nanos)::bigint AS total_nanos
+         FROM tokentally.rollup_monthly r
+         JOIN UNNEST($2::text[], $3::text[]) AS u(team_id, user_ref) USING (team_id, user_ref)
+        WHERE r.period = $1 GROUP BY r.team_id, r.user_ref`,
+      [previous, current.map((u) => u.team_id), current.map((u) => u.user_ref)],
+    );
+    return {
+      period,
+      previousPeriod: previous,
+      rows,
+      previousRows,
+      teams,
+      rules,
+      topUsers,
+      users: { current, previous: before },
+    };
+  }
+
+  /** Monthly groups without user_ref; `measures` false reads cost and calls only (the previous period). */
+  private async periodGroups(period: string, measures: boolean): Promise<RollupGroup[]> {
+    const dims = 'team_id, feature, workflow, model, provider, environment';
+    const { rows } = await this.pool.query<Partial<RollupGroup> & { team_id: string }>(
+      `SELECT ${dims}, '' AS user_ref, ${measures ? SUMS : 'sum(calls)::bigint AS calls, sum(total_nanos)::bigint AS total_nanos'}
+         FROM tokentally.rollup_monthly WHERE period = $1 GROUP BY ${dims}`,
+      [period],
+    );
+    return rows.map((row) => ({ ...ZERO_MEASURES, ...row }) as RollupGroup);
+  }
+
+  private async topUsers(period: string, limit: number): Promise<UserTotal[]> {
+    const { rows } = await this.pool.query<UserTotal>(
+      `SELECT team_id, user_ref, calls, total_nanos FROM (
+         SELECT team_id, user_ref, sum(calls)::bigint AS calls, sum(total_nanos)::bigint AS total_nanos,
+                row_number() OVER (PARTITION BY team_id ORDER BY sum(total_nanos) DESC, user_ref) AS rank
+           FROM tokentally.rollup_monthly WHERE period = $1 GROUP BY team_id, user_ref) ranked
+        WHERE rank <= $2 ORDER BY team_id, rank`,
+      [period, limit],
+    );
+    return rows;
   }
 
   async closedStatement(period: string): Promise<ClosedStatement | undefined> {

@@ -117,7 +117,7 @@ function rollupUpserts(source: string, timeColumn: string, counted: boolean): st
     ],
   ];
   const keys = ROLLUP_KEYS;
-  const upsert = (table: string, unit: 'hour' | 'day'): string => `
+  const upsert = (table: string, unit: 'hour' | 'day' | 'month'): string => `
     INSERT INTO tokentally.${table} (${keys}, ${measures.map(([name]) => name).join(', ')})
     SELECT period, date_trunc('${unit}', ${timeColumn}, 'UTC'), team_id, feature, coalesce(workflow, ''),
            model, provider, environment, coalesce(user_ref, ''), ${measures.map(([, sql]) => sql).join(', ')}
@@ -127,7 +127,8 @@ function rollupUpserts(source: string, timeColumn: string, counted: boolean): st
     ON CONFLICT (${keys}) DO UPDATE SET
       ${measures.map(([name]) => `${name} = ${table}.${name} + EXCLUDED.${name}`).join(',\n      ')}`;
   return `hourly AS (${upsert('rollup_hourly', 'hour')} RETURNING 1),
-    daily AS (${upsert('rollup_daily', 'day')} RETURNING 1)`;
+    daily AS (${upsert('rollup_daily', 'day')} RETURNING 1),
+    monthly AS (${upsert('rollup_monthly', 'month')} RETURNING 1)`;
 }
 
 const RECORD_SQL = `
@@ -190,19 +191,27 @@ const rollupFromArraysSql = (table: string): string => `
     ${ROLLUP_MEASURES.map(([name]) => `${name} = ${table}.${name} + EXCLUDED.${name}`).join(',\n    ')}`;
 const ROLLUP_HOURLY_FROM_ARRAYS = rollupFromArraysSql('rollup_hourly');
 const ROLLUP_DAILY_FROM_ARRAYS = rollupFromArraysSql('rollup_daily');
+const ROLLUP_MONTHLY_FROM_ARRAYS = rollupFromArraysSql('rollup_monthly');
+
+const HOUR = (ms: number): number => ms - (ms % 3_600_000);
+const DAY = (ms: number): number => ms - (ms % 86_400_000);
+const MONTH = (ms: number): number => {
+  const date = new Date(ms);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
+};
 
 /** Sums a batch per rollup key in BigInt; the same grouping the SQL path does with GROUP BY. */
 function rollupParams(
   events: readonly PricedCallEvent[],
   periods: readonly string[],
-  bucketMs: number,
+  bucketOf: (epochMillis: number) => number,
 ): unknown[][] {
   const groups = new Map<string, { key: unknown[]; sums: bigint[] }>();
   events.forEach((event, index) => {
     const late = periods[index] !== periodOf(event.occurred_at);
     const key = [
       periods[index],
-      new Date(Math.floor(event.occurred_at / bucketMs) * bucketMs).toISOString(),
+      new Date(bucketOf(event.occurred_at)).toISOString(),
       event.team_id,
       event.feature,
       event.workflow ?? '',
@@ -419,8 +428,9 @@ export class LedgerRepository {
     try {
       const csv = events.map((event, index) => ledgerCsvLine(event, periods[index] as string)).join('');
       await pipeline(Readable.from([csv]), client.query(copyFrom(LEDGER_COPY_SQL)));
-      await client.query(ROLLUP_HOURLY_FROM_ARRAYS, rollupParams(events, periods, 3_600_000));
-      await client.query(ROLLUP_DAILY_FROM_ARRAYS, rollupParams(events, periods, 86_400_000));
+      await client.query(ROLLUP_HOURLY_FROM_ARRAYS, rollupParams(events, periods, HOUR));
+      await client.query(ROLLUP_DAILY_FROM_ARRAYS, rollupParams(events, periods, DAY));
+      await client.query(ROLLUP_MONTHLY_FROM_ARRAYS, rollupParams(events, periods, MONTH));
       await client.query('COMMIT');
       return true;
     } catch (error) {

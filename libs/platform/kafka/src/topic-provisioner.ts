@@ -50,3 +50,17 @@ export async function provisionTopics(
   }
   return { created: missing.map((s) => s.name), existing: present.map((s) => s.name), partitionsAdded };
 }
+
+/**
+ * Commits a consumer group's offsets at the topic's current end, so the group reads only what is
+ * produced from now on (the demo and the test suites, which share topics with everything else). The
+ * group must have no running members.
+ */
+export async function skipGroupToEnd(admin: Admin, groupId: string, topic: string): Promise<void> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.setOffsets({
+    groupId,
+    topic,
+    partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
+  });
+}

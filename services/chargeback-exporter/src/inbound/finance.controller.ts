@@ -58,8 +58,8 @@ export class FinanceController {
   }
 
   private async statement(periodText: string, scope: string | undefined): Promise<Statement> {
-    const input = await this.chargeback.statementInput(period(periodText));
-    const statement = buildStatement({ ...input, topUsers: this.settings.topUsers });
+    const input = await this.chargeback.statementInput(period(periodText), this.settings.topUsers);
+    const statement = buildStatement(input);
     if (scope === undefined) return statement;
     return { ...statement, teams: statement.teams.filter((t) => t.team_id === scope) };
   }
