@@ -77,7 +77,7 @@ export function explainTrace(
 ) {
   const adjustmentsOf = new Map<string, ExplainableAdjustment[]>();
   for (const adjustment of adjustments)
-    adjustmentsOf.set(adjustment.event_id, [...(adjustmentsOf.get(adjustment.event_id) ?? []), adjustment]); // few per call
+    adjustmentsOf.set(adjustment.event_id, [...(adjustmentsOf.get(adjustment.event_id) ?? []), adjustment]);
   let total = 0n;
   const explained = calls.map((call) => {
     const own = adjustmentsOf.get(call.event_id) ?? [];
