@@ -1,16 +1,30 @@
+import { TOPICS } from '@tokentally/contracts';
 import { SERVICE_NAMES } from '@tokentally/platform-config';
-import { stackEnv } from '@tokentally/testing';
+import { KafkaHarness, stackEnv } from '@tokentally/testing';
 import { ServiceProcess } from './service-process';
 
 describe('walking skeleton: every service boots on the real stack', () => {
+  // Groups of their own, started at the topics' ends: booting must not price the shared topics' backlog.
+  const group = (name: string): string => `it-services-${name}`;
   const services = SERVICE_NAMES.map(
     (name, index) =>
-      new ServiceProcess(name, 3201 + index, { DATABASE_URL: stackEnv.databaseUrl, LOG_LEVEL: 'info' }),
+      new ServiceProcess(name, 3201 + index, {
+        DATABASE_URL: stackEnv.databaseUrl,
+        LOG_LEVEL: 'info',
+        KAFKA_CONSUMER_GROUP: group(name),
+      }),
   );
+  const harness = new KafkaHarness();
 
-  beforeAll(() => services.forEach((service) => service.start()));
+  beforeAll(async () => {
+    await harness.start();
+    await harness.skipToEnd(group('enricher'), TOPICS.rawCalls.name);
+    await harness.skipToEnd(group('pricer'), TOPICS.enrichedCalls.name);
+    services.forEach((service) => service.start());
+  });
   afterAll(async () => {
     await Promise.all(services.map((service) => service.stop(5000)));
+    await harness.stop();
   });
 
   it.each(services.map((service) => [service.name, service] as const))(
