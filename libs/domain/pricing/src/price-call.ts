@@ -1,6 +1,6 @@
 import type { BillableBuckets } from '@tokentally/contracts';
 import { NANOS_PER_UNIT, divideHalfEven, parseDecimalToNanos } from '@tokentally/domain-money';
-import type { RateCard, RatePrices } from './rate-card';
+import type { RateCard, RatePrices, RateTier } from './rate-card';
 
 export interface PricedComponents {
   uncachedInput: bigint;
@@ -59,9 +59,13 @@ export function priceCall(
 ): PricedComponents {
   const wholeInput =
     buckets.uncached_input + buckets.cache_read + buckets.cache_write_5m + buckets.cache_write_1h;
-  const tier = [...(card.tiers ?? [])]
-    .sort((a, b) => b.inputTokensAbove - a.inputTokensAbove)
-    .find((t) => wholeInput > t.inputTokensAbove);
+  let tier: RateTier | undefined;
+  for (const candidate of card.tiers ?? [])
+    if (
+      wholeInput > candidate.inputTokensAbove &&
+      (!tier || candidate.inputTokensAbove > tier.inputTokensAbove)
+    )
+      tier = candidate;
   // A tier reprices tokens; per-request fees and priced units it does not name keep the base price.
   const prices: RatePrices = tier
     ? {
@@ -78,9 +82,17 @@ export function priceCall(
   const usd = {} as Record<ComponentName, bigint>;
   let originalTotal = 0n;
   /** numerator / denominator is the exact amount in the card's currency before the multiplier. */
+  const unscaled = fx === NANOS_PER_UNIT;
   const book = (name: ComponentName, numerator: bigint, denominator: bigint, scale: bigint): void => {
-    usd[name] = divideHalfEven(numerator * scale * fx, denominator * NANOS_PER_UNIT * NANOS_PER_UNIT);
-    originalTotal += divideHalfEven(numerator * scale, denominator * NANOS_PER_UNIT);
+    // the same rounding as the general case, with smaller BigInts when nothing scales (most calls)
+    const original =
+      scale === NANOS_PER_UNIT
+        ? divideHalfEven(numerator, denominator)
+        : divideHalfEven(numerator * scale, denominator * NANOS_PER_UNIT);
+    usd[name] = unscaled
+      ? original
+      : divideHalfEven(numerator * scale * fx, denominator * NANOS_PER_UNIT * NANOS_PER_UNIT);
+    originalTotal += original;
   };
   const tokens = (name: ComponentName, count: number, price: string | undefined, fallback?: string) => {
     if (count === 0) return book(name, 0n, 1n, factor);
