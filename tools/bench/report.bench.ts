@@ -1,17 +1,16 @@
 import { buildStatement } from '@tokentally/domain-chargeback';
-import { stackConfig, up } from '@tokentally/deploy';
-import { ChargebackRepository, createPool, migrate, periodOf, previousPeriod } from '@tokentally/platform-db';
+import { up } from '@tokentally/deploy';
+import {
+  ChargebackRepository,
+  LedgerRepository,
+  periodBounds,
+  periodOf,
+  previousPeriod,
+} from '@tokentally/platform-db';
+import { openScratchDatabase } from '../scratch-database';
 
 const LEDGER_ROWS = 10_000_000;
 const CHUNK = 500_000;
-
-function benchDatabaseUrl(): string {
-  const url = new URL(stackConfig.postgres.adminUrl);
-  url.username = stackConfig.postgres.role;
-  url.password = stackConfig.postgres.password;
-  url.pathname = '/tokentally_bench';
-  return url.toString();
-}
 
 /**
  * A monthly chargeback report over a ledger of 10M rows (two months, 50 teams, 5,000 users each working
@@ -22,25 +21,14 @@ function benchDatabaseUrl(): string {
  */
 export async function benchReport(): Promise<void> {
   await up();
-  const pool = createPool({ connectionString: benchDatabaseUrl(), max: 4, applicationName: 'bench' });
+  const pool = await openScratchDatabase('tokentally_bench', 'bench');
   try {
-    await pool.query('DROP SCHEMA IF EXISTS tokentally CASCADE');
-    await pool.query('DROP TABLE IF EXISTS public.tokentally_migrations');
-    await migrate(pool);
     const now = Date.now();
     const period = periodOf(now);
     const previous = previousPeriod(period);
-    const start = Date.parse(`${previous}-01T00:00:00Z`);
+    const start = periodBounds(previous).start.getTime();
     const span = now - start;
-    for (const p of [previous, period]) {
-      const [year, month] = p.split('-').map(Number) as [number, number];
-      await pool.query(
-        `CREATE TABLE tokentally.ledger_${p.replace('-', '_')} PARTITION OF tokentally.ledger FOR VALUES FROM ($1) TO ($2)`.replace(
-          /\$1|\$2/g,
-          (m) => `'${new Date(Date.UTC(year, month - (m === '$1' ? 1 : 0), 1)).toISOString()}'`,
-        ),
-      );
-    }
+    await new LedgerRepository(pool).ensurePartitions([previous, period]);
     let started = process.hrtime.bigint();
     for (let offset = 0; offset < LEDGER_ROWS; offset += CHUNK) {
       await pool.query(

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { TOPICS } from '@tokentally/contracts';
-import { stackConfig, up } from '@tokentally/deploy';
+import { up } from '@tokentally/deploy';
 import {
   auditSummary,
   buildStatement,
@@ -21,14 +21,13 @@ import {
   ChargebackRepository,
   OrgRepository,
   RatesRepository,
-  createPool,
-  migrate,
   periodOf,
   previousPeriod,
 } from '@tokentally/platform-db';
 import { createKafkaClient, skipGroupToEnd } from '@tokentally/platform-kafka';
 import { silentLogger } from '@tokentally/platform-observability';
 import { CallRecorder } from '@tokentally/sdk';
+import { openScratchDatabase, stackDatabaseUrl } from '../scratch-database';
 import { spawnService, waitHealthy } from '../services';
 import { generateTraffic } from './traffic';
 
@@ -52,14 +51,6 @@ const progress = (text: string): void => {
   process.stdout.write(`\r[demo ${elapsed().padStart(7)}] ${text}\u001b[K`);
 };
 
-function demoDatabaseUrl(): string {
-  const url = new URL(stackConfig.postgres.adminUrl);
-  url.username = stackConfig.postgres.role;
-  url.password = stackConfig.postgres.password;
-  url.pathname = `/${DEMO_DB}`;
-  return url.toString();
-}
-
 async function main(): Promise<void> {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   if (process.argv.includes('--help')) {
@@ -70,8 +61,9 @@ async function main(): Promise<void> {
   }
   step('starting the local stack (Kafka, schema registry, PostgreSQL, Redis)...');
   await up();
-  const databaseUrl = demoDatabaseUrl();
-  const pool = createPool({ connectionString: databaseUrl, max: 4, applicationName: 'demo' });
+  const databaseUrl = stackDatabaseUrl(DEMO_DB);
+  step(`resetting the demo database ${DEMO_DB}`);
+  const pool = await openScratchDatabase(DEMO_DB, 'demo');
   const children: { name: string; child: ChildProcess }[] = [];
   const stopAll = (): void => children.forEach(({ child }) => child.kill('SIGTERM'));
   process.on('SIGINT', () => {
@@ -79,11 +71,6 @@ async function main(): Promise<void> {
     process.exit(130);
   });
   try {
-    step(`resetting the demo database ${DEMO_DB}`);
-    await pool.query('DROP SCHEMA IF EXISTS tokentally CASCADE');
-    await pool.query('DROP TABLE IF EXISTS public.tokentally_migrations');
-    await migrate(pool);
-
     const org = parseOrgDeclaration(parseYaml(readFileSync(path.join(__dirname, 'org.yaml'), 'utf8')));
     if (!org.ok) throw new Error(`tools/demo/org.yaml: ${org.problems.join('; ')}`);
     await new OrgRepository(pool).apply(org.value);

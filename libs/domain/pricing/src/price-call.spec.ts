@@ -1,6 +1,17 @@
 import type { BillableBuckets } from '@tokentally/contracts';
-import { priceCall } from './price-call';
+import { priceCall, type PricedComponents } from './price-call';
 import type { RateCard } from './rate-card';
+
+/** The components added up here, apart from priceCall's own total. */
+const sumOfComponents = (p: PricedComponents): bigint =>
+  p.uncachedInput +
+  p.cacheRead +
+  p.cacheWrite5m +
+  p.cacheWrite1h +
+  p.output +
+  p.reasoning +
+  p.requestFee +
+  p.units;
 
 const buckets = (b: Partial<BillableBuckets>): BillableBuckets => ({
   uncached_input: 0,
@@ -144,16 +155,7 @@ describe('priceCall properties', () => {
     for (const b of samples) {
       const p = priceCall(b, gpt);
       expect(typeof p.total).toBe('bigint');
-      expect(p.total).toBe(
-        p.uncachedInput +
-          p.cacheRead +
-          p.cacheWrite5m +
-          p.cacheWrite1h +
-          p.output +
-          p.reasoning +
-          p.requestFee +
-          p.units,
-      );
+      expect(p.total).toBe(sumOfComponents(p));
     }
   });
 
@@ -179,16 +181,7 @@ describe('priceCall properties', () => {
       const { tier, ...money } = p;
       expect(tier === null || typeof tier === 'string').toBe(true);
       for (const value of Object.values(money)) expect(typeof value).toBe('bigint');
-      expect(p.total).toBe(
-        p.uncachedInput +
-          p.cacheRead +
-          p.cacheWrite5m +
-          p.cacheWrite1h +
-          p.output +
-          p.reasoning +
-          p.requestFee +
-          p.units,
-      );
+      expect(p.total).toBe(sumOfComponents(p));
     }
   });
 

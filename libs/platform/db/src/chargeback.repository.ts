@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { AllocationRule, DailyRollupGroup, RollupGroup, UserTotal } from '@tokentally/contracts';
+import { ENSURE_PERIOD_SQL, periodBounds, periodOf } from './ledger.repository';
 
 const SUMS = `sum(calls)::bigint AS calls, sum(retries)::bigint AS retries, sum(input_tokens)::bigint AS input_tokens,
   sum(cache_read_tokens)::bigint AS cache_read_tokens, sum(cache_write_5m_tokens)::bigint AS cache_write_5m_tokens,
@@ -38,8 +39,7 @@ export interface ClosedStatement {
 
 /** 'YYYY-MM' -> the month before. */
 export function previousPeriod(period: string): string {
-  const [year, month] = period.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(year, month - 2, 1)).toISOString().slice(0, 7);
+  return periodOf(periodBounds(period).start.getTime() - 1);
 }
 
 export const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -154,15 +154,11 @@ export class ChargebackRepository {
    * transaction. From then on the ledger books late calls and re-pricing of that month in the open period.
    */
   async closePeriod(period: string, statement: string): Promise<ClosedStatement> {
-    const [year, month] = period.split('-').map(Number) as [number, number];
+    const { start, end } = periodBounds(period);
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query(
-        `INSERT INTO tokentally.periods (period, starts_at, ends_at) VALUES ($1, $2, $3)
-         ON CONFLICT (period) DO NOTHING`,
-        [period, new Date(Date.UTC(year, month - 1, 1)), new Date(Date.UTC(year, month, 1))],
-      );
+      await client.query(ENSURE_PERIOD_SQL, [period, start, end]);
       const current = await client.query<{ status: string }>(
         'SELECT status FROM tokentally.periods WHERE period = $1 FOR UPDATE',
         [period],

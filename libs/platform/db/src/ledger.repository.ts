@@ -9,6 +9,16 @@ export function periodOf(epochMillis: number): string {
   return new Date(epochMillis).toISOString().slice(0, 7);
 }
 
+/** The instants a 'YYYY-MM' period covers: [start, end), UTC. */
+export function periodBounds(period: string): { start: Date; end: Date } {
+  const [year, month] = period.split('-').map(Number) as [number, number];
+  return { start: new Date(Date.UTC(year, month - 1, 1)), end: new Date(Date.UTC(year, month, 1)) };
+}
+
+/** Registers a period (open) unless it exists: `$1` period, `$2` start, `$3` end. */
+export const ENSURE_PERIOD_SQL = `INSERT INTO tokentally.periods (period, starts_at, ends_at) VALUES ($1, $2, $3)
+  ON CONFLICT (period) DO NOTHING`;
+
 export interface RecordResult {
   /** Rows new to the ledger; the rest of the batch were already there (redelivery, replay). */
   inserted: number;
@@ -131,19 +141,32 @@ function rollupUpserts(source: string, timeColumn: string, counted: boolean): st
     monthly AS (${upsert('rollup_monthly', 'month')} RETURNING 1)`;
 }
 
-const RECORD_SQL = `
+/**
+ * One statement: column arrays UNNESTed into `table` with ON CONFLICT DO NOTHING, and only the rows
+ * actually inserted fed to the rollups, so a duplicate never reaches a rollup.
+ */
+function insertNewWithRollups(
+  table: string,
+  columns: readonly [string, string, ...unknown[]][],
+  timeColumn: string,
+  counted: boolean,
+): string {
+  const names = columns.map(([name]) => name).join(', ');
+  return `
   WITH input AS (
-    SELECT * FROM UNNEST(${LEDGER_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
-      AS t(${LEDGER_COLUMNS.map(([name]) => name).join(', ')})
+    SELECT * FROM UNNEST(${columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS t(${names})
   ),
   inserted AS (
-    INSERT INTO tokentally.ledger (${LEDGER_COLUMNS.map(([name]) => name).join(', ')})
+    INSERT INTO tokentally.${table} (${names})
     SELECT * FROM input
     ON CONFLICT DO NOTHING
     RETURNING *
   ),
-  ${rollupUpserts('inserted', 'occurred_at', true)}
+  ${rollupUpserts('inserted', timeColumn, counted)}
   SELECT count(*)::int AS inserted FROM inserted`;
+}
+
+const RECORD_SQL = insertNewWithRollups('ledger', LEDGER_COLUMNS, 'occurred_at', true);
 
 function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -289,19 +312,7 @@ const ADJUSTMENT_COLUMNS: [string, string, (a: AdjustmentRow) => unknown][] = [
   ['reason', 'text', (a) => a.reason],
 ];
 
-const ADJUST_SQL = `
-  WITH input AS (
-    SELECT * FROM UNNEST(${ADJUSTMENT_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
-      AS t(${ADJUSTMENT_COLUMNS.map(([name]) => name).join(', ')})
-  ),
-  inserted AS (
-    INSERT INTO tokentally.ledger_adjustments (${ADJUSTMENT_COLUMNS.map(([name]) => name).join(', ')})
-    SELECT * FROM input
-    ON CONFLICT DO NOTHING
-    RETURNING *
-  ),
-  ${rollupUpserts('inserted', 'booked_at', false)}
-  SELECT count(*)::int AS inserted FROM inserted`;
+const ADJUST_SQL = insertNewWithRollups('ledger_adjustments', ADJUSTMENT_COLUMNS, 'booked_at', false);
 
 /** A ledger row as `tally explain` and the reprice job read it. */
 export interface LedgerRow {
@@ -517,18 +528,12 @@ export class LedgerRepository {
       await client.query('BEGIN');
       await client.query("SELECT pg_advisory_xact_lock(hashtext('tokentally.ledger.partitions'))");
       for (const period of missing) {
-        const [year, month] = period.split('-').map(Number) as [number, number];
-        const from = new Date(Date.UTC(year, month - 1, 1)).toISOString();
-        const to = new Date(Date.UTC(year, month, 1)).toISOString();
+        const { start, end } = periodBounds(period);
         await client.query(
           `CREATE TABLE IF NOT EXISTS tokentally.ledger_${period.replace('-', '_')}
-             PARTITION OF tokentally.ledger FOR VALUES FROM ('${from}') TO ('${to}')`,
+             PARTITION OF tokentally.ledger FOR VALUES FROM ('${start.toISOString()}') TO ('${end.toISOString()}')`,
         );
-        await client.query(
-          `INSERT INTO tokentally.periods (period, starts_at, ends_at) VALUES ($1, $2, $3)
-           ON CONFLICT (period) DO NOTHING`,
-          [period, from, to],
-        );
+        await client.query(ENSURE_PERIOD_SQL, [period, start, end]);
       }
       await client.query('COMMIT');
       for (const period of missing) this.knownPartitions.add(period);
