@@ -100,6 +100,15 @@ export class PriceCatalog {
     return card ?? undefined;
   }
 
+  /** The instants at which the catalog's prices for a model change (its dated price entries). */
+  priceChangesFor(provider: string, model: string): number[] {
+    const info = this.model(provider, model);
+    if (!info || !Array.isArray(info.prices)) return [];
+    return info.prices.flatMap((entry) =>
+      entry.constraint?.type === 'start_date' ? [new Date(entry.constraint.start_date).getTime()] : [],
+    );
+  }
+
   private buildCard(
     provider: string,
     model: string,

@@ -3,7 +3,9 @@ import { nanosToSafeNumber } from '@tokentally/domain-money';
 import type { PriceCatalog } from './catalog';
 import { resolveFx, type FxRate } from './fx';
 import { priceCall, type PricedComponents } from './price-call';
+import { priceCallInSafeIntegers } from './safe-integer-pricing';
 import {
+  coversScope,
   resolveRateCard,
   specificity,
   type CallScope,
@@ -60,6 +62,60 @@ export function resolvePricing(book: RateBook, call: CallScope): Resolution | { 
   };
 }
 
+/**
+ * Resolution changes only where a card, multiplier, FX rate or catalog price starts or ends: between two
+ * such instants every call of one scope (provider, model, region, tier) resolves alike. The pricer
+ * resolves each such segment once instead of filtering and sorting every card for every call.
+ */
+interface Timeline {
+  /** Ascending; segment i covers [boundaries[i - 1], boundaries[i]). */
+  boundaries: number[];
+  segments: (Resolution | undefined)[];
+}
+
+const timelines = new WeakMap<RateBook, Map<string, Timeline>>();
+
+function timelineOf(book: RateBook, call: CallScope): Timeline {
+  let byScope = timelines.get(book);
+  if (!byScope) {
+    byScope = new Map();
+    timelines.set(book, byScope);
+  }
+  const key = `${call.provider}\u0000${call.model}\u0000${call.region ?? ''}\u0000${call.serviceTier ?? ''}`;
+  let timeline = byScope.get(key);
+  if (!timeline) {
+    if (byScope.size >= 10_000) byScope.clear(); // scopes are caller input: stay bounded
+    const instants = new Set<number>(book.catalog.priceChangesFor(call.provider, call.model));
+    for (const scoped of [...book.cards, ...book.multipliers])
+      if (coversScope(scoped, call)) {
+        instants.add(scoped.effectiveFrom);
+        if (scoped.effectiveTo !== undefined) instants.add(scoped.effectiveTo);
+      }
+    for (const rate of book.fx) instants.add(rate.effectiveFrom);
+    const boundaries = [...instants].sort((a, b) => a - b);
+    timeline = { boundaries, segments: new Array<Resolution | undefined>(boundaries.length + 1) };
+    byScope.set(key, timeline);
+  }
+  return timeline;
+}
+
+/** `resolvePricing`, remembered per scope and segment of time for this book (problems are not kept). */
+export function resolvePricingCached(book: RateBook, call: CallScope): Resolution | { problem: string } {
+  const { boundaries, segments } = timelineOf(book, call);
+  let low = 0;
+  let high = boundaries.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((boundaries[mid] as number) <= call.at) low = mid + 1;
+    else high = mid;
+  }
+  const known = segments[low];
+  if (known) return known;
+  const resolution = resolvePricing(book, call);
+  if (!('problem' in resolution)) segments[low] = resolution;
+  return resolution;
+}
+
 export function pricedComponents(
   buckets: EnrichedCallEvent['buckets'],
   resolution: Resolution,
@@ -84,6 +140,61 @@ export function scopeOf(
   };
 }
 
+interface EventCost {
+  cost: PricedCallEvent['cost'];
+  originalTotal: number;
+  pricingTier: string | null;
+}
+
+/**
+ * The cost fields of a priced event: in safe integers when nothing scales the card (most calls), else
+ * through the BigInt reference; both give the same nanos (safe-integer-pricing.spec.ts).
+ */
+function eventCost(
+  buckets: EnrichedCallEvent['buckets'],
+  resolution: Resolution,
+): EventCost | { problem: string } {
+  const fast =
+    resolution.multiplier || resolution.fx ? undefined : priceCallInSafeIntegers(buckets, resolution.card);
+  if (fast)
+    return {
+      cost: {
+        uncached_input_nanos: fast.uncachedInput,
+        cache_read_nanos: fast.cacheRead,
+        cache_write_5m_nanos: fast.cacheWrite5m,
+        cache_write_1h_nanos: fast.cacheWrite1h,
+        output_nanos: fast.output,
+        reasoning_nanos: fast.reasoning,
+        request_fee_nanos: fast.requestFee,
+        units_nanos: fast.units,
+        total_nanos: fast.total,
+      },
+      originalTotal: fast.total,
+      pricingTier: fast.tier,
+    };
+  let exact: PricedComponents;
+  try {
+    exact = pricedComponents(buckets, resolution);
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+  return {
+    cost: {
+      uncached_input_nanos: nanosToSafeNumber(exact.uncachedInput),
+      cache_read_nanos: nanosToSafeNumber(exact.cacheRead),
+      cache_write_5m_nanos: nanosToSafeNumber(exact.cacheWrite5m),
+      cache_write_1h_nanos: nanosToSafeNumber(exact.cacheWrite1h),
+      output_nanos: nanosToSafeNumber(exact.output),
+      reasoning_nanos: nanosToSafeNumber(exact.reasoning),
+      request_fee_nanos: nanosToSafeNumber(exact.requestFee),
+      units_nanos: nanosToSafeNumber(exact.units),
+      total_nanos: nanosToSafeNumber(exact.total),
+    },
+    originalTotal: nanosToSafeNumber(exact.originalTotal),
+    pricingTier: exact.tier,
+  };
+}
+
 export type PricingOutcome =
   { ok: true; value: PricedCallEvent } | { ok: false; reason: 'UNKNOWN_RATE'; message: string };
 
@@ -93,22 +204,18 @@ export function priceEnrichedCall(
   book: RateBook,
   pricedAt: number,
 ): PricingOutcome {
-  const resolution = resolvePricing(book, scopeOf(event));
+  const resolution = resolvePricingCached(book, scopeOf(event));
   if ('problem' in resolution) return { ok: false, reason: 'UNKNOWN_RATE', message: resolution.problem };
-  let cost: PricedComponents;
-  try {
-    cost = pricedComponents(event.buckets, resolution);
-  } catch (error) {
+  const priced = eventCost(event.buckets, resolution);
+  if ('problem' in priced)
     return {
       ok: false,
       reason: 'UNKNOWN_RATE',
-      message: `${resolution.card.id} (${resolution.card.version}): ${(error as Error).message}`,
+      message: `${resolution.card.id} (${resolution.card.version}): ${priced.problem}`,
     };
-  }
-  const tier = [
-    event.service_tier && event.service_tier !== 'default' ? event.service_tier : null,
-    cost.tier,
-  ].filter((part): part is string => part !== null);
+  const { cost, originalTotal, pricingTier } = priced;
+  const serviceTier = event.service_tier && event.service_tier !== 'default' ? event.service_tier : null;
+  const tier = serviceTier && pricingTier ? `${serviceTier}+${pricingTier}` : (serviceTier ?? pricingTier);
   return {
     ok: true,
     value: {
@@ -135,25 +242,15 @@ export function priceEnrichedCall(
       status_code: event.status_code,
       latency_ms: event.latency_ms,
       buckets: event.buckets,
-      cost: {
-        uncached_input_nanos: nanosToSafeNumber(cost.uncachedInput),
-        cache_read_nanos: nanosToSafeNumber(cost.cacheRead),
-        cache_write_5m_nanos: nanosToSafeNumber(cost.cacheWrite5m),
-        cache_write_1h_nanos: nanosToSafeNumber(cost.cacheWrite1h),
-        output_nanos: nanosToSafeNumber(cost.output),
-        reasoning_nanos: nanosToSafeNumber(cost.reasoning),
-        request_fee_nanos: nanosToSafeNumber(cost.requestFee),
-        units_nanos: nanosToSafeNumber(cost.units),
-        total_nanos: nanosToSafeNumber(cost.total),
-      },
+      cost,
       rate_card_id: resolution.card.id,
       rate_card_version: resolution.card.version,
       rate_multiplier_id: resolution.multiplier?.id ?? null,
       rate_multiplier_version: resolution.multiplier?.version ?? null,
       rate_multiplier: resolution.multiplier?.factor ?? null,
-      pricing_tier: tier.length > 0 ? tier.join('+') : null,
+      pricing_tier: tier,
       original_currency: resolution.card.currency,
-      original_total_minor: nanosToSafeNumber(cost.originalTotal),
+      original_total_minor: originalTotal,
       fx_rate_id: resolution.fx?.id ?? null,
       priced_at: pricedAt,
     },

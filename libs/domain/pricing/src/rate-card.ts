@@ -76,21 +76,27 @@ export function specificity(card: RateScope): number {
   return modelScore + (card.region ? 100_000 : 0) + (card.serviceTier ? 200_000 : 0);
 }
 
+/** Whether a card or multiplier covers a call's provider, model, region and tier, at any time. */
+export function coversScope(card: RateScope, call: Omit<CallScope, 'at'>): boolean {
+  return (
+    card.provider === call.provider &&
+    globMatches(card.model, call.model) &&
+    (card.region === undefined || card.region === call.region) &&
+    (card.serviceTier === undefined || card.serviceTier === (call.serviceTier ?? 'default'))
+  );
+}
+
+export function inEffect(card: RateScope, at: number): boolean {
+  return card.effectiveFrom <= at && (card.effectiveTo === undefined || at < card.effectiveTo);
+}
+
 /**
  * The card that prices a call: among cards of the provider whose model matches, whose region and tier
  * (when set) equal the call's, and that are in effect at the call's own time, the most specific wins;
  * among equally specific ones the newest effective date wins; then the id, so resolution is deterministic.
  */
 export function resolveRateCard<T extends RateScope>(cards: readonly T[], call: CallScope): T | undefined {
-  const candidates = cards.filter(
-    (card) =>
-      card.provider === call.provider &&
-      globMatches(card.model, call.model) &&
-      (card.region === undefined || card.region === call.region) &&
-      (card.serviceTier === undefined || card.serviceTier === (call.serviceTier ?? 'default')) &&
-      card.effectiveFrom <= call.at &&
-      (card.effectiveTo === undefined || call.at < card.effectiveTo),
-  );
+  const candidates = cards.filter((card) => coversScope(card, call) && inEffect(card, call.at));
   candidates.sort(
     (a, b) =>
       specificity(b) - specificity(a) || b.effectiveFrom - a.effectiveFrom || a.id.localeCompare(b.id),
