@@ -7,7 +7,8 @@ import type { RawCallEvent } from '@tokentally/contracts';
  * each provider's usage semantics written out by hand. It never calls the pricer's code.
  *
  * The story: Search grows, Sales Assist shrinks, Support's bill jumps because one workflow
- * (ticket-summary) started sending very large prompts after prompt template v2 shipped on day 10,
+ * (ticket-summary) started sending very large prompts after prompt template v2 shipped on day 10 (or a
+ * third into the month so far, when the demo runs before day 10, so the story holds on any day),
  * some callers send no owner at all, retries and fallbacks happen.
  */
 
@@ -88,8 +89,8 @@ interface Workload {
   model: string;
   callsPrevious: number;
   callsCurrent: number;
-  usage: (rand: () => number, when: number, currentStart: number) => RawCallEvent['usage'];
-  template?: (when: number, currentStart: number) => string;
+  usage: (rand: () => number, when: number, templateV2From: number) => RawCallEvent['usage'];
+  template?: (when: number, templateV2From: number) => string;
 }
 
 const between = (rand: () => number, low: number, high: number): number =>
@@ -147,9 +148,9 @@ const WORKLOADS: Workload[] = [
     model: 'claude-sonnet-4-5',
     callsPrevious: 1800,
     callsCurrent: 1900,
-    // prompt template v2 (day 10 of this month) pastes the whole ticket history into the prompt
-    usage: (rand, when, currentStart) => {
-      const big = when >= currentStart + 9 * DAY;
+    // prompt template v2 pastes the whole ticket history into the prompt
+    usage: (rand, when, templateV2From) => {
+      const big = when >= templateV2From;
       const writes = between(rand, 1000, 4000);
       return {
         input_tokens: big ? between(rand, 150_000, 185_000) : between(rand, 20_000, 45_000),
@@ -161,8 +162,7 @@ const WORKLOADS: Workload[] = [
         units: {},
       };
     },
-    template: (when, currentStart) =>
-      when >= currentStart + 9 * DAY ? 'ticket-summary@v2' : 'ticket-summary@v1',
+    template: (when, templateV2From) => (when >= templateV2From ? 'ticket-summary@v2' : 'ticket-summary@v1'),
   },
   {
     team: 'support',
@@ -246,18 +246,19 @@ export function generateTraffic(run: string, seed: number, now: number): Generat
   const date = new Date(now);
   const currentStart = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
   const previousStart = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() - 1, 1);
-  const currentEnd = now - 10 * 60_000;
+  const currentEnd = Math.max(now - 10 * 60_000, currentStart + 60_000);
+  const templateV2From = currentStart + Math.min(9 * DAY, Math.floor((currentEnd - currentStart) / 3));
   const calls: GeneratedCall[] = [];
   let sequence = 0;
   for (const workload of WORKLOADS) {
     for (const [start, end, count] of [
       [previousStart, currentStart, workload.callsPrevious * VOLUME],
-      [currentStart, Math.max(currentEnd, currentStart + 60_000), workload.callsCurrent * VOLUME],
+      [currentStart, currentEnd, workload.callsCurrent * VOLUME],
     ] as const) {
       for (let i = 0; i < count; i += 1) {
         sequence += 1;
         const when = Math.floor(start + rand() * (end - start));
-        const usage = workload.usage(rand, when, currentStart);
+        const usage = workload.usage(rand, when, templateV2From);
         const provider = PROVIDER[workload.model] ?? 'openai';
         const retry = rand() < 0.04;
         const fallback = !retry && rand() < 0.02;
@@ -279,7 +280,7 @@ export function generateTraffic(run: string, seed: number, now: number): Generat
           service_account: null,
           gateway_id: 'litellm-demo',
           project_id: null,
-          prompt_template_version: workload.template?.(when, currentStart) ?? null,
+          prompt_template_version: workload.template?.(when, templateV2From) ?? null,
           provider,
           model: workload.model,
           response_model: null,
