@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { AllocationRule, DailyRollupGroup, RollupGroup, UserTotal } from '@tokentally/contracts';
-import { ENSURE_PERIOD_SQL, periodBounds, periodOf } from './ledger.repository';
+import { ENSURE_PERIOD_SQL } from './ledger.repository';
+import { periodBounds, periodOf } from './ledger-rows';
 
 const SUMS = `sum(calls)::bigint AS calls, sum(retries)::bigint AS retries, sum(input_tokens)::bigint AS input_tokens,
   sum(cache_read_tokens)::bigint AS cache_read_tokens, sum(cache_write_5m_tokens)::bigint AS cache_write_5m_tokens,

@@ -3,17 +3,18 @@ import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PricedCallEvent } from '@tokentally/contracts';
-
-/** 'YYYY-MM' of a UTC instant: the billing period a call belongs to. */
-export function periodOf(epochMillis: number): string {
-  return new Date(epochMillis).toISOString().slice(0, 7);
-}
-
-/** The instants a 'YYYY-MM' period covers: [start, end), UTC. */
-export function periodBounds(period: string): { start: Date; end: Date } {
-  const [year, month] = period.split('-').map(Number) as [number, number];
-  return { start: new Date(Date.UTC(year, month - 1, 1)), end: new Date(Date.UTC(year, month, 1)) };
-}
+import { ROLLUP_SUMS_SQL, RollupSums, rollupUpsertCtes } from './ledger-rollups';
+import {
+  COST_COLUMNS,
+  LEDGER_COLUMNS,
+  LEDGER_COPY_SQL,
+  columnArrays,
+  ledgerCsvLine,
+  periodBounds,
+  periodOf,
+  type Column,
+  type CostColumn,
+} from './ledger-rows';
 
 /** Registers a period (open) unless it exists: `$1` period, `$2` start, `$3` end. */
 export const ENSURE_PERIOD_SQL = `INSERT INTO tokentally.periods (period, starts_at, ends_at) VALUES ($1, $2, $3)
@@ -25,129 +26,13 @@ export interface RecordResult {
   duplicates: number;
 }
 
-/** The cost columns shared by ledger rows, adjustments and priced events, in one order everywhere. */
-export const COST_COLUMNS = [
-  'uncached_input_nanos',
-  'cache_read_nanos',
-  'cache_write_5m_nanos',
-  'cache_write_1h_nanos',
-  'output_nanos',
-  'reasoning_nanos',
-  'request_fee_nanos',
-  'units_nanos',
-  'total_nanos',
-] as const;
-export type CostColumn = (typeof COST_COLUMNS)[number];
-
-/** Ledger columns with their Postgres array type and how a priced event fills them. */
-const LEDGER_COLUMNS: [string, string, (e: PricedCallEvent, period: string) => unknown][] = [
-  ['event_id', 'text', (e) => e.event_id],
-  ['occurred_at', 'timestamptz', (e) => new Date(e.occurred_at).toISOString()],
-  ['period', 'text', (_e, period) => period],
-  ['trace_id', 'text', (e) => e.trace_id],
-  ['span_id', 'text', (e) => e.span_id],
-  ['parent_span_id', 'text', (e) => e.parent_span_id],
-  ['provider_request_id', 'text', (e) => e.provider_request_id],
-  ['team_id', 'text', (e) => e.team_id],
-  ['user_ref', 'text', (e) => e.user_ref],
-  ['tenant_ref', 'text', (e) => e.tenant_ref],
-  ['feature', 'text', (e) => e.feature],
-  ['workflow', 'text', (e) => e.workflow],
-  ['environment', 'text', (e) => e.environment],
-  ['provider', 'text', (e) => e.provider],
-  ['model', 'text', (e) => e.model],
-  ['response_model', 'text', (e) => e.response_model],
-  ['region', 'text', (e) => e.region],
-  ['service_tier', 'text', (e) => e.service_tier],
-  ['pricing_tier', 'text', (e) => e.pricing_tier],
-  ['attempt', 'int4', (e) => e.attempt],
-  ['is_retry', 'bool', (e) => e.is_retry ?? false],
-  ['is_fallback', 'bool', (e) => e.is_fallback ?? false],
-  ['status_code', 'int4', (e) => e.status_code],
-  ['latency_ms', 'int4', (e) => e.latency_ms],
-  ['uncached_input_tokens', 'int8', (e) => e.buckets.uncached_input],
-  ['cache_read_tokens', 'int8', (e) => e.buckets.cache_read],
-  ['cache_write_5m_tokens', 'int8', (e) => e.buckets.cache_write_5m],
-  ['cache_write_1h_tokens', 'int8', (e) => e.buckets.cache_write_1h],
-  ['output_tokens', 'int8', (e) => e.buckets.output],
-  ['reasoning_tokens', 'int8', (e) => e.buckets.reasoning],
-  ['units', 'jsonb', (e) => JSON.stringify(e.buckets.units)],
-  ...COST_COLUMNS.map((column): [string, string, (e: PricedCallEvent) => unknown] => [
-    column,
-    'int8',
-    (e) => e.cost[column],
-  ]),
-  ['rate_card_id', 'text', (e) => e.rate_card_id],
-  ['rate_card_version', 'text', (e) => e.rate_card_version],
-  ['rate_multiplier_id', 'text', (e) => e.rate_multiplier_id],
-  ['rate_multiplier_version', 'text', (e) => e.rate_multiplier_version],
-  ['rate_multiplier', 'text', (e) => e.rate_multiplier],
-  ['original_currency', 'text', (e) => e.original_currency],
-  ['original_total_minor', 'int8', (e) => e.original_total_minor],
-  ['fx_rate_id', 'text', (e) => e.fx_rate_id],
-  ['priced_at', 'timestamptz', (e) => new Date(e.priced_at).toISOString()],
-];
-
-export const LEDGER_COLUMN_NAMES = LEDGER_COLUMNS.map(([name]) => name);
-
-/** A priced event as ledger column values, in LEDGER_COLUMN_NAMES order (the writer's and COPY's shape). */
-export function ledgerRowValues(event: PricedCallEvent, period: string): unknown[] {
-  return LEDGER_COLUMNS.map(([, , value]) => value(event, period));
-}
-
-/**
- * Rollup upserts fed by a CTE of new rows (`source`): grouped per key so no row is touched twice in one
- * statement, ordered so concurrent writers lock rollup rows in the same order. `counted` is false for
- * adjustments: they move money, not calls or tokens.
- */
-const ROLLUP_KEYS = 'period, bucket, team_id, feature, workflow, model, provider, environment, user_ref';
-
-function rollupUpserts(source: string, timeColumn: string, counted: boolean): string {
-  const tokens = (expression: string): string => (counted ? `sum(${expression})` : '0');
-  const measures: [string, string][] = [
-    ['calls', counted ? 'count(*)' : '0'],
-    ['retries', counted ? 'count(*) FILTER (WHERE is_retry)' : '0'],
-    ['input_tokens', tokens('uncached_input_tokens')],
-    ['cache_read_tokens', tokens('cache_read_tokens')],
-    ['cache_write_5m_tokens', tokens('cache_write_5m_tokens')],
-    ['cache_write_1h_tokens', tokens('cache_write_1h_tokens')],
-    ['output_tokens', tokens('output_tokens')],
-    ['reasoning_tokens', tokens('reasoning_tokens')],
-    ['input_nanos', 'sum(uncached_input_nanos)'],
-    ['cache_nanos', 'sum(cache_read_nanos + cache_write_5m_nanos + cache_write_1h_nanos)'],
-    ['output_nanos', 'sum(output_nanos + reasoning_nanos)'],
-    ['other_nanos', 'sum(request_fee_nanos + units_nanos)'],
-    ['total_nanos', 'sum(total_nanos)'],
-    // adjustments are all adjustment; a call booked in a later period than its own month is a late call
-    [
-      'adjustment_nanos',
-      counted
-        ? `coalesce(sum(total_nanos) FILTER (WHERE period <> to_char(${timeColumn} AT TIME ZONE 'UTC', 'YYYY-MM')), 0)`
-        : 'sum(total_nanos)',
-    ],
-  ];
-  const keys = ROLLUP_KEYS;
-  const upsert = (table: string, unit: 'hour' | 'day' | 'month'): string => `
-    INSERT INTO tokentally.${table} (${keys}, ${measures.map(([name]) => name).join(', ')})
-    SELECT period, date_trunc('${unit}', ${timeColumn}, 'UTC'), team_id, feature, coalesce(workflow, ''),
-           model, provider, environment, coalesce(user_ref, ''), ${measures.map(([, sql]) => sql).join(', ')}
-      FROM ${source}
-     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-     ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-    ON CONFLICT (${keys}) DO UPDATE SET
-      ${measures.map(([name]) => `${name} = ${table}.${name} + EXCLUDED.${name}`).join(',\n      ')}`;
-  return `hourly AS (${upsert('rollup_hourly', 'hour')} RETURNING 1),
-    daily AS (${upsert('rollup_daily', 'day')} RETURNING 1),
-    monthly AS (${upsert('rollup_monthly', 'month')} RETURNING 1)`;
-}
-
 /**
  * One statement: column arrays UNNESTed into `table` with ON CONFLICT DO NOTHING, and only the rows
  * actually inserted fed to the rollups, so a duplicate never reaches a rollup.
  */
-function insertNewWithRollups(
+function insertNewWithRollups<T>(
   table: string,
-  columns: readonly [string, string, ...unknown[]][],
+  columns: readonly Column<T>[],
   timeColumn: string,
   counted: boolean,
 ): string {
@@ -162,105 +47,14 @@ function insertNewWithRollups(
     ON CONFLICT DO NOTHING
     RETURNING *
   ),
-  ${rollupUpserts('inserted', timeColumn, counted)}
+  ${rollupUpsertCtes('inserted', timeColumn, counted)}
   SELECT count(*)::int AS inserted FROM inserted`;
 }
 
 const RECORD_SQL = insertNewWithRollups('ledger', LEDGER_COLUMNS, 'occurred_at', true);
 
-function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return /[",\n\r]/.test(text) || text === '' ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** One ledger row as a CSV line for COPY (empty field = NULL, quoted empty string = ''). */
-export function ledgerCsvLine(event: PricedCallEvent, period: string): string {
-  return `${ledgerRowValues(event, period).map(csvField).join(',')}\n`;
-}
-
-export const LEDGER_COPY_SQL = `COPY tokentally.ledger (${LEDGER_COLUMN_NAMES.join(', ')}) FROM STDIN WITH (FORMAT csv)`;
-
-/** The rollup measures of one priced call, in the rollup tables' column order. */
-const ROLLUP_MEASURES: [string, (e: PricedCallEvent, late: boolean) => bigint][] = [
-  ['calls', () => 1n],
-  ['retries', (e) => (e.is_retry ? 1n : 0n)],
-  ['input_tokens', (e) => BigInt(e.buckets.uncached_input)],
-  ['cache_read_tokens', (e) => BigInt(e.buckets.cache_read)],
-  ['cache_write_5m_tokens', (e) => BigInt(e.buckets.cache_write_5m)],
-  ['cache_write_1h_tokens', (e) => BigInt(e.buckets.cache_write_1h)],
-  ['output_tokens', (e) => BigInt(e.buckets.output)],
-  ['reasoning_tokens', (e) => BigInt(e.buckets.reasoning)],
-  ['input_nanos', (e) => BigInt(e.cost.uncached_input_nanos)],
-  [
-    'cache_nanos',
-    (e) =>
-      BigInt(e.cost.cache_read_nanos) +
-      BigInt(e.cost.cache_write_5m_nanos) +
-      BigInt(e.cost.cache_write_1h_nanos),
-  ],
-  ['output_nanos', (e) => BigInt(e.cost.output_nanos) + BigInt(e.cost.reasoning_nanos)],
-  ['other_nanos', (e) => BigInt(e.cost.request_fee_nanos) + BigInt(e.cost.units_nanos)],
-  ['total_nanos', (e) => BigInt(e.cost.total_nanos)],
-  ['adjustment_nanos', (e, late) => (late ? BigInt(e.cost.total_nanos) : 0n)],
-];
-
-const rollupFromArraysSql = (table: string): string => `
-  INSERT INTO tokentally.${table} (${ROLLUP_KEYS}, ${ROLLUP_MEASURES.map(([name]) => name).join(', ')})
-  SELECT * FROM UNNEST($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                       $8::text[], $9::text[], ${ROLLUP_MEASURES.map((_, i) => `$${i + 10}::int8[]`).join(', ')})
-   ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-  ON CONFLICT (${ROLLUP_KEYS}) DO UPDATE SET
-    ${ROLLUP_MEASURES.map(([name]) => `${name} = ${table}.${name} + EXCLUDED.${name}`).join(',\n    ')}`;
-const ROLLUP_HOURLY_FROM_ARRAYS = rollupFromArraysSql('rollup_hourly');
-const ROLLUP_DAILY_FROM_ARRAYS = rollupFromArraysSql('rollup_daily');
-const ROLLUP_MONTHLY_FROM_ARRAYS = rollupFromArraysSql('rollup_monthly');
-
-const HOUR = (ms: number): number => ms - (ms % 3_600_000);
-const DAY = (ms: number): number => ms - (ms % 86_400_000);
-const MONTH = (ms: number): number => {
-  const date = new Date(ms);
-  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
-};
-
-/** Sums a batch per rollup key in BigInt; the same grouping the SQL path does with GROUP BY. */
-function rollupParams(
-  events: readonly PricedCallEvent[],
-  periods: readonly string[],
-  bucketOf: (epochMillis: number) => number,
-): unknown[][] {
-  const groups = new Map<string, { key: unknown[]; sums: bigint[] }>();
-  events.forEach((event, index) => {
-    const late = periods[index] !== periodOf(event.occurred_at);
-    const key = [
-      periods[index],
-      new Date(bucketOf(event.occurred_at)).toISOString(),
-      event.team_id,
-      event.feature,
-      event.workflow ?? '',
-      event.model,
-      event.provider,
-      event.environment,
-      event.user_ref ?? '',
-    ];
-    const id = key.join('\u0000');
-    let group = groups.get(id);
-    if (!group) {
-      group = { key, sums: ROLLUP_MEASURES.map(() => 0n) };
-      groups.set(id, group);
-    }
-    ROLLUP_MEASURES.forEach(([, measure], m) => {
-      group.sums[m] = (group.sums[m] as bigint) + measure(event, late);
-    });
-  });
-  const rows = [...groups.values()];
-  return [
-    ...Array.from({ length: 9 }, (_, k) => rows.map((row) => row.key[k])),
-    ...ROLLUP_MEASURES.map((_, m) => rows.map((row) => (row.sums[m] as bigint).toString())),
-  ];
-}
-
 const UNIQUE_VIOLATION = '23505';
+const COPY_CHUNK_ROWS = 500;
 
 export interface AdjustmentRow {
   adjustmentId: string;
@@ -285,7 +79,7 @@ export interface AdjustmentRow {
   reason: string;
 }
 
-const ADJUSTMENT_COLUMNS: [string, string, (a: AdjustmentRow) => unknown][] = [
+const ADJUSTMENT_COLUMNS: Column<AdjustmentRow>[] = [
   ['adjustment_id', 'text', (a) => a.adjustmentId],
   ['event_id', 'text', (a) => a.eventId],
   ['occurred_at', 'timestamptz', (a) => new Date(a.occurredAt).toISOString()],
@@ -299,11 +93,7 @@ const ADJUSTMENT_COLUMNS: [string, string, (a: AdjustmentRow) => unknown][] = [
   ['environment', 'text', (a) => a.environment],
   ['provider', 'text', (a) => a.provider],
   ['model', 'text', (a) => a.model],
-  ...COST_COLUMNS.map((column): [string, string, (a: AdjustmentRow) => unknown] => [
-    column,
-    'int8',
-    (a) => a.delta[column].toString(),
-  ]),
+  ...COST_COLUMNS.map((column): Column<AdjustmentRow> => [column, 'int8', (a) => a.delta[column].toString()]),
   ['rate_card_id', 'text', (a) => a.rateCardId],
   ['rate_card_version', 'text', (a) => a.rateCardVersion],
   ['rate_multiplier_id', 'text', (a) => a.rateMultiplierId],
@@ -414,13 +204,10 @@ export class LedgerRepository {
     const client = await this.pool.connect();
     try {
       if (await this.copyBatch(client, events, periods)) return { inserted: events.length, duplicates: 0 };
-      const params: unknown[][] = LEDGER_COLUMNS.map(() => new Array<unknown>(events.length));
-      events.forEach((event, row) => {
-        LEDGER_COLUMNS.forEach(([, , value], column) => {
-          (params[column] as unknown[])[row] = value(event, periods[row] as string);
-        });
-      });
-      const result = await client.query<{ inserted: number }>(RECORD_SQL, params);
+      const result = await client.query<{ inserted: number }>(
+        RECORD_SQL,
+        columnArrays(LEDGER_COLUMNS, events, periods),
+      );
       const inserted = result.rows[0]?.inserted ?? 0;
       return { inserted, duplicates: events.length - inserted };
     } finally {
@@ -437,11 +224,20 @@ export class LedgerRepository {
     if (new Set(events.map((e) => e.event_id)).size !== events.length) return false;
     await client.query('BEGIN');
     try {
-      const csv = events.map((event, index) => ledgerCsvLine(event, periods[index] as string)).join('');
-      await pipeline(Readable.from([csv]), client.query(copyFrom(LEDGER_COPY_SQL)));
-      await client.query(ROLLUP_HOURLY_FROM_ARRAYS, rollupParams(events, periods, HOUR));
-      await client.query(ROLLUP_DAILY_FROM_ARRAYS, rollupParams(events, periods, DAY));
-      await client.query(ROLLUP_MONTHLY_FROM_ARRAYS, rollupParams(events, periods, MONTH));
+      const rollups = new RollupSums();
+      // Streamed in chunks so Postgres parses one chunk while the next is formatted and summed.
+      async function* csvChunks(): AsyncGenerator<string> {
+        for (let start = 0; start < events.length; start += COPY_CHUNK_ROWS) {
+          let chunk = '';
+          for (let row = start; row < Math.min(start + COPY_CHUNK_ROWS, events.length); row += 1) {
+            chunk += ledgerCsvLine(events[row] as PricedCallEvent, periods[row] as string);
+            rollups.add(events[row] as PricedCallEvent, periods[row] as string);
+          }
+          yield chunk;
+        }
+      }
+      await pipeline(Readable.from(csvChunks()), client.query(copyFrom(LEDGER_COPY_SQL)));
+      await client.query(ROLLUP_SUMS_SQL, rollups.params());
       await client.query('COMMIT');
       return true;
     } catch (error) {
@@ -453,8 +249,10 @@ export class LedgerRepository {
 
   async adjust(adjustments: readonly AdjustmentRow[]): Promise<number> {
     if (adjustments.length === 0) return 0;
-    const params = ADJUSTMENT_COLUMNS.map(([, , value]) => adjustments.map((a) => value(a)));
-    const result = await this.pool.query<{ inserted: number }>(ADJUST_SQL, params);
+    const result = await this.pool.query<{ inserted: number }>(
+      ADJUST_SQL,
+      columnArrays(ADJUSTMENT_COLUMNS, adjustments),
+    );
     return result.rows[0]?.inserted ?? 0;
   }
 
