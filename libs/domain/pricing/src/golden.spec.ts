@@ -3,6 +3,7 @@ import { PriceCatalog } from './catalog';
 import { priceEnrichedCall, type RateBook } from './rate-book';
 import type { FxRate } from './fx';
 import type { RateCard, RateMultiplier } from './rate-card';
+import { buckets } from './spec-builders';
 
 /*
  * Golden prices, every expected value computed by hand in the comment next to it. A price of $P per 1M
@@ -11,17 +12,6 @@ import type { RateCard, RateMultiplier } from './rate-card';
  */
 
 const NOV = (day: number, hour = 12): number => Date.UTC(2026, 10, day, hour);
-
-const buckets = (b: Partial<BillableBuckets>): BillableBuckets => ({
-  uncached_input: 0,
-  cache_read: 0,
-  cache_write_5m: 0,
-  cache_write_1h: 0,
-  output: 0,
-  reasoning: 0,
-  units: {},
-  ...b,
-});
 
 let sequence = 0;
 function call(

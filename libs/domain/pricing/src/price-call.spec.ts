@@ -1,6 +1,5 @@
-import type { BillableBuckets } from '@tokentally/contracts';
 import { priceCall, type PricedComponents } from './price-call';
-import type { RateCard } from './rate-card';
+import { buckets, card } from './spec-builders';
 
 /** The components added up here, apart from priceCall's own total. */
 const sumOfComponents = (p: PricedComponents): bigint =>
@@ -12,27 +11,6 @@ const sumOfComponents = (p: PricedComponents): bigint =>
   p.reasoning +
   p.requestFee +
   p.units;
-
-const buckets = (b: Partial<BillableBuckets>): BillableBuckets => ({
-  uncached_input: 0,
-  cache_read: 0,
-  cache_write_5m: 0,
-  cache_write_1h: 0,
-  output: 0,
-  reasoning: 0,
-  units: {},
-  ...b,
-});
-const card = (prices: RateCard['prices'], extra: Partial<RateCard> = {}): RateCard => ({
-  id: 'c',
-  version: '1',
-  provider: 'p',
-  model: 'm',
-  effectiveFrom: 0,
-  currency: 'USD',
-  prices,
-  ...extra,
-});
 
 const sonnet = card(
   {

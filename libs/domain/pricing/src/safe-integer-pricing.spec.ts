@@ -1,29 +1,8 @@
-import type { BillableBuckets } from '@tokentally/contracts';
 import { PriceCatalog } from './catalog';
 import { priceCall } from './price-call';
 import type { RateCard } from './rate-card';
 import { priceCallInSafeIntegers } from './safe-integer-pricing';
-
-const buckets = (b: Partial<BillableBuckets>): BillableBuckets => ({
-  uncached_input: 0,
-  cache_read: 0,
-  cache_write_5m: 0,
-  cache_write_1h: 0,
-  output: 0,
-  reasoning: 0,
-  units: {},
-  ...b,
-});
-const card = (prices: RateCard['prices'], extra: Partial<RateCard> = {}): RateCard => ({
-  id: 'c',
-  version: '1',
-  provider: 'p',
-  model: 'm',
-  effectiveFrom: 0,
-  currency: 'USD',
-  prices,
-  ...extra,
-});
+import { buckets, card } from './spec-builders';
 
 const catalog = new PriceCatalog();
 const at = Date.UTC(2026, 10, 10);
