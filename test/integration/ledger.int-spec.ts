@@ -1,8 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { PricedCallEvent } from '@tokentally/contracts';
 import { PriceCatalog, priceEnrichedCall, rateBookFrom } from '@tokentally/domain-pricing';
-import { LedgerRepository, createPool, migrate, periodOf } from '@tokentally/platform-db';
-import { buildEnrichedCallEvent, stackEnv } from '@tokentally/testing';
+import {
+  ChargebackRepository,
+  LedgerRepository,
+  createPool,
+  migrate,
+  periodOf,
+} from '@tokentally/platform-db';
+import { buildEnrichedCallEvent, stackEnv, waitUntil } from '@tokentally/testing';
 
 const RUN = randomBytes(4).toString('hex');
 const TEAM = `it-ledger-${RUN}`;
@@ -23,7 +29,7 @@ function priced(n: number, occurredAt: number): PricedCallEvent {
 }
 
 describe('ledger repository on PostgreSQL', () => {
-  const pool = createPool({ connectionString: stackEnv.databaseUrl, max: 3 });
+  const pool = createPool({ connectionString: stackEnv.databaseUrl, max: 4 });
   const ledger = new LedgerRepository(pool);
   const now = Date.now() - 60_000;
 
@@ -40,14 +46,29 @@ describe('ledger repository on PostgreSQL', () => {
     return rows[0] ?? {};
   };
 
+  /** The closed months this suite makes, with their (immutable) statements: purged before and after. */
+  const purgePeriods = async (): Promise<void> => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query("SET LOCAL tokentally.purge_statements = 'on'");
+      await client.query("DELETE FROM tokentally.statements WHERE period IN ('2019-01', '2019-02')");
+      await client.query("DELETE FROM tokentally.periods WHERE period IN ('2019-01', '2019-02')");
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  };
+
   beforeAll(async () => {
     await migrate(pool);
+    await purgePeriods();
   });
 
   afterAll(async () => {
     for (const table of ['ledger', 'rollup_hourly', 'rollup_daily', 'rollup_monthly'])
       await pool.query(`DELETE FROM tokentally.${table} WHERE team_id = $1`, [TEAM]);
-    await pool.query("DELETE FROM tokentally.periods WHERE period = '2019-01'");
+    await purgePeriods();
     await pool.end();
   });
 
@@ -85,5 +106,38 @@ describe('ledger repository on PostgreSQL', () => {
       [TEAM],
     );
     expect(closed.rows[0]?.n).toBe(0n);
+  });
+
+  it('a batch that arrives while its month is being closed waits, then books in the open period', async () => {
+    await ledger.ensurePartitions(['2019-02']);
+    const late = priced(2000, Date.UTC(2019, 1, 10));
+    let recording: Promise<unknown> | undefined;
+    const closed = await new ChargebackRepository(pool).closePeriod('2019-02', async () => {
+      // the close holds the period row: the writer must be waiting on that lock, not writing
+      recording = ledger.record([late]);
+      await waitUntil(
+        'the ledger writer to wait for the close',
+        async () => {
+          const { rows } = await pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE wait_event_type = 'Lock' AND query LIKE '%FROM tokentally.periods%FOR KEY SHARE%'`,
+          );
+          return (rows[0]?.n ?? 0) > 0;
+        },
+        10_000,
+      );
+      const { rows } = await pool.query<{ n: bigint }>(
+        "SELECT count(*) AS n FROM tokentally.ledger WHERE period = '2019-02' AND team_id = $1",
+        [TEAM],
+      );
+      return `{"calls_in_period": ${rows[0]?.n}}`;
+    });
+    expect(closed.statement).toBe('{"calls_in_period": 0}');
+    expect(await recording).toEqual({ inserted: 1, duplicates: 0 });
+    const { rows } = await pool.query<{ period: string }>(
+      'SELECT period FROM tokentally.ledger WHERE event_id = $1',
+      [late.event_id],
+    );
+    expect(rows[0]?.period).toBe(periodOf(Date.now()));
   });
 });

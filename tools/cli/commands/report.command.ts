@@ -81,9 +81,12 @@ export function registerReportCommands(program: Command): void {
         throw new Error(`period ${period} has not ended yet; close it after ${period} is over`);
       await withDatabase('tally period close', async (pool) => {
         const repo = new ChargebackRepository(pool);
-        const statement = buildStatement(await repo.statementInput(period));
-        const text = `${JSON.stringify(toJsonValue({ ...statement, summary: auditSummary(statement) }), null, 2)}\n`;
-        const closed = await repo.closePeriod(period, text);
+        // built inside the close, while the period is locked against ledger writers
+        const closed = await repo.closePeriod(period, async () => {
+          const built = buildStatement(await repo.statementInput(period));
+          return `${JSON.stringify(toJsonValue({ ...built, summary: auditSummary(built) }), null, 2)}\n`;
+        });
+        const statement = statementFromJson(closed.statement);
         console.log(
           `period ${period} closed: ${statement.teams.length} teams, total ${formatUsd(statement.totals.total_nanos)}, sha256 ${closed.content_hash}`,
         );

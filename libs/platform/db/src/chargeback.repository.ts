@@ -153,8 +153,11 @@ export class ChargebackRepository {
   /**
    * Closes a period: stores the statement text with its SHA-256 and marks the period closed, in one
    * transaction. From then on the ledger books late calls and re-pricing of that month in the open period.
+   * The statement is built while the period's row is held FOR UPDATE: ledger batches writing into the
+   * month have committed by then, and new ones wait and then book in the open period, so the stored
+   * statement holds every call the period will ever hold.
    */
-  async closePeriod(period: string, statement: string): Promise<ClosedStatement> {
+  async closePeriod(period: string, buildStatement: () => Promise<string>): Promise<ClosedStatement> {
     const { start, end } = periodBounds(period);
     const client = await this.pool.connect();
     try {
@@ -165,6 +168,7 @@ export class ChargebackRepository {
         [period],
       );
       if (current.rows[0]?.status === 'closed') throw new Error(`period ${period} is already closed`);
+      const statement = await buildStatement();
       const hash = createHash('sha256').update(statement).digest('hex');
       await client.query(
         "UPDATE tokentally.periods SET status = 'closed', closed_at = now(), content_hash = $2 WHERE period = $1",

@@ -190,40 +190,60 @@ export class LedgerRepository {
    * Writes a batch. Fast path: COPY the rows and upsert the batch's rollups in one transaction; a batch
    * holding any row already in the ledger (redelivery, replay) fails that COPY on the key, is rolled back
    * whole, and takes the exact path: one INSERT ... ON CONFLICT DO NOTHING whose new rows alone feed the
-   * rollups. Either way the batch lands once, atomically with its rollups.
+   * rollups. Either way the batch lands once, atomically with its rollups, in the periods it read under
+   * lock (see `bookingPeriods`).
    */
   async record(events: readonly PricedCallEvent[]): Promise<RecordResult> {
     if (events.length === 0) return { inserted: 0, duplicates: 0 };
     await this.ensurePartitions(events.map((e) => periodOf(e.occurred_at)));
-    const closed = await this.closedPeriods();
-    const openPeriod = periodOf(this.clock());
-    const periods = events.map((event) => {
-      const own = periodOf(event.occurred_at);
-      return closed.has(own) ? openPeriod : own;
-    });
     const client = await this.pool.connect();
     try {
-      if (await this.copyBatch(client, events, periods)) return { inserted: events.length, duplicates: 0 };
-      const result = await client.query<{ inserted: number }>(
-        RECORD_SQL,
-        columnArrays(LEDGER_COLUMNS, events, periods),
-      );
-      const inserted = result.rows[0]?.inserted ?? 0;
-      return { inserted, duplicates: events.length - inserted };
+      if (await this.copyBatch(client, events)) return { inserted: events.length, duplicates: 0 };
+      await client.query('BEGIN');
+      try {
+        const periods = await this.bookingPeriods(client, events);
+        const result = await client.query<{ inserted: number }>(
+          RECORD_SQL,
+          columnArrays(LEDGER_COLUMNS, events, periods),
+        );
+        await client.query('COMMIT');
+        const inserted = result.rows[0]?.inserted ?? 0;
+        return { inserted, duplicates: events.length - inserted };
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
     } finally {
       client.release();
     }
   }
 
+  /**
+   * The period each call is booked in: its own month, or the open period (the current month) when its
+   * month is closed. Read inside the writer's transaction with a key-share lock on those periods' rows:
+   * a period close holds the row FOR UPDATE while it builds and stores the statement, so a batch waits
+   * for a close in progress (and then sees the month closed), and a close waits for the batches already
+   * writing into the month. A statement therefore always holds every call booked in its period.
+   */
+  private async bookingPeriods(client: PoolClient, events: readonly PricedCallEvent[]): Promise<string[]> {
+    const own = events.map((event) => periodOf(event.occurred_at));
+    // Every row is locked, open ones too: a close in progress has not yet marked its row closed.
+    const { rows } = await client.query<{ period: string; status: string }>(
+      'SELECT period, status FROM tokentally.periods WHERE period = ANY($1::text[]) ORDER BY period FOR KEY SHARE',
+      [[...new Set(own)]],
+    );
+    const closed = new Set(rows.filter((row) => row.status === 'closed').map((row) => row.period));
+    if (closed.size === 0) return own;
+    const openPeriod = periodOf(this.clock());
+    return own.map((period) => (closed.has(period) ? openPeriod : period));
+  }
+
   /** True when the whole batch was new and is committed; false (rolled back) when a row already existed. */
-  private async copyBatch(
-    client: PoolClient,
-    events: readonly PricedCallEvent[],
-    periods: readonly string[],
-  ): Promise<boolean> {
+  private async copyBatch(client: PoolClient, events: readonly PricedCallEvent[]): Promise<boolean> {
     if (new Set(events.map((e) => e.event_id)).size !== events.length) return false;
     await client.query('BEGIN');
     try {
+      const periods = await this.bookingPeriods(client, events);
       const rollups = new RollupSums();
       // Streamed in chunks so Postgres parses one chunk while the next is formatted and summed.
       async function* csvChunks(): AsyncGenerator<string> {
