@@ -57,27 +57,36 @@ function measuresSql(timeColumn: string, counted: boolean): string[] {
   ];
 }
 
-const addOnConflict = (table: string): string => `ON CONFLICT (${ROLLUP_KEYS}) DO UPDATE SET
-      ${MEASURE_NAMES.map((name) => `${name} = ${table}.${name} + EXCLUDED.${name}`).join(',\n      ')}`;
+/**
+ * A CTE adding the rows `select` yields (one per key, grouped) to a grain's rollup, ordered so that
+ * concurrent writers lock rollup rows in the same order.
+ */
+const addToRollup = (grain: Grain, select: string): string => {
+  const table = ROLLUP_TABLES[grain];
+  return `add_${grain} AS (
+    INSERT INTO tokentally.${table} (${ROLLUP_KEYS}, ${MEASURE_NAMES.join(', ')})
+    ${select}
+     ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+    ON CONFLICT (${ROLLUP_KEYS}) DO UPDATE SET
+      ${MEASURE_NAMES.map((name) => `${name} = ${table}.${name} + EXCLUDED.${name}`).join(',\n      ')}
+    RETURNING 1)`;
+};
 
 /**
- * CTEs that add the rows of `source` (a CTE of new ledger or adjustment rows) to every rollup: grouped
- * per key so no rollup row is touched twice in one statement, ordered so that concurrent writers lock
- * rollup rows in the same order.
+ * CTEs that add the rows of `source` (a CTE of new ledger or adjustment rows) to every rollup, grouped
+ * per key so no rollup row is touched twice in one statement.
  */
 export function rollupUpsertCtes(source: string, timeColumn: string, counted: boolean): string {
   const measures = measuresSql(timeColumn, counted).join(', ');
-  return GRAINS.map((grain) => {
-    const table = ROLLUP_TABLES[grain];
-    return `add_${grain} AS (
-    INSERT INTO tokentally.${table} (${ROLLUP_KEYS}, ${MEASURE_NAMES.join(', ')})
-    SELECT period, date_trunc('${grain}', ${timeColumn}, 'UTC'), team_id, feature, coalesce(workflow, ''),
+  return GRAINS.map((grain) =>
+    addToRollup(
+      grain,
+      `SELECT period, date_trunc('${grain}', ${timeColumn}, 'UTC'), team_id, feature, coalesce(workflow, ''),
            model, provider, environment, coalesce(user_ref, ''), ${measures}
       FROM ${source}
-     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-     ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-    ${addOnConflict(table)} RETURNING 1)`;
-  }).join(',\n  ');
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
+    ),
+  ).join(',\n  ');
 }
 
 /**
@@ -92,12 +101,11 @@ export const ROLLUP_SUMS_SQL = `
     ).join(', ')}, ${MEASURES.map((_, i) => `$${i + KEY_COUNT + 2}::int8[]`).join(', ')})
       AS t(grain, ${ROLLUP_KEYS}, ${MEASURE_NAMES.join(', ')})
   ),
-  ${GRAINS.map(
-    (grain) => `add_${grain} AS (
-    INSERT INTO tokentally.${ROLLUP_TABLES[grain]} (${ROLLUP_KEYS}, ${MEASURE_NAMES.join(', ')})
-    SELECT ${ROLLUP_KEYS}, ${MEASURE_NAMES.join(', ')} FROM sums WHERE grain = '${grain}'
-     ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-    ${addOnConflict(ROLLUP_TABLES[grain])} RETURNING 1)`,
+  ${GRAINS.map((grain) =>
+    addToRollup(
+      grain,
+      `SELECT ${ROLLUP_KEYS}, ${MEASURE_NAMES.join(', ')} FROM sums WHERE grain = '${grain}'`,
+    ),
   ).join(',\n  ')}
   SELECT 1`;
 
