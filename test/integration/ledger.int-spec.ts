@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { PricedCallEvent } from '@tokentally/contracts';
 import { PriceCatalog, priceEnrichedCall, rateBookFrom } from '@tokentally/domain-pricing';
 import {
+  COST_COLUMNS,
   ChargebackRepository,
   LedgerRepository,
   createPool,
   migrate,
   periodOf,
+  type CostColumn,
 } from '@tokentally/platform-db';
 import { buildEnrichedCallEvent, stackEnv, waitUntil } from '@tokentally/testing';
 
@@ -139,5 +141,51 @@ describe('ledger repository on PostgreSQL', () => {
       [late.event_id],
     );
     expect(rows[0]?.period).toBe(periodOf(Date.now()));
+  });
+
+  it('books an adjustment of a closed month in the open period, at the time it is booked', async () => {
+    const call = priced(3000, Date.UTC(2019, 0, 20)); // January 2019 was closed by an earlier test
+    // a 5-nano credit on the input component
+    const delta = Object.fromEntries(
+      COST_COLUMNS.map((column) => [
+        column,
+        column === 'uncached_input_nanos' || column === 'total_nanos' ? -5n : 0n,
+      ]),
+    ) as Record<CostColumn, bigint>;
+    const before = Date.now();
+    const written = await ledger.adjust([
+      {
+        adjustmentId: `${RUN}-adjust-closed`,
+        eventId: call.event_id,
+        occurredAt: call.occurred_at,
+        traceId: call.trace_id,
+        period: '2019-01',
+        bookedAt: call.occurred_at,
+        teamId: TEAM,
+        userRef: null,
+        feature: call.feature,
+        workflow: null,
+        environment: call.environment,
+        provider: call.provider,
+        model: call.model,
+        delta,
+        rateCardId: call.rate_card_id,
+        rateCardVersion: call.rate_card_version,
+        rateMultiplierId: null,
+        rateMultiplierVersion: null,
+        fxRateId: null,
+        reason: 'test',
+      },
+    ]);
+    expect(written).toBe(1);
+    const { rows } = await pool.query<{ period: string; booked_at: Date }>(
+      'SELECT period, booked_at FROM tokentally.ledger_adjustments WHERE adjustment_id = $1',
+      [`${RUN}-adjust-closed`],
+    );
+    expect(rows[0]?.period).toBe(periodOf(Date.now()));
+    expect(rows[0]?.booked_at.getTime()).toBeGreaterThanOrEqual(before);
+    await pool.query('DELETE FROM tokentally.ledger_adjustments WHERE adjustment_id = $1', [
+      `${RUN}-adjust-closed`,
+    ]);
   });
 });

@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
 import { formatUsd } from '@tokentally/domain-money';
-import { PriceCatalog, pricedComponents, rateBookFrom, resolvePricing } from '@tokentally/domain-pricing';
+import {
+  PriceCatalog,
+  pricedComponents,
+  rateBookFrom,
+  resolvePricingCached,
+} from '@tokentally/domain-pricing';
 import {
   COST_COLUMNS,
   LedgerRepository,
   RatesRepository,
-  periodOf,
   type AdjustmentRow,
   type CostColumn,
 } from '@tokentally/platform-db';
@@ -42,9 +46,6 @@ export function registerRepriceCommand(program: Command): void {
         const stored = await new RatesRepository(pool).load();
         const book = rateBookFrom(stored.cards, stored.fx, new PriceCatalog());
         const ledger = new LedgerRepository(pool);
-        const closed = await ledger.closedPeriods();
-        const now = Date.now();
-        const openPeriod = periodOf(now);
         const impact = new Map<string, { calls: number; delta: bigint }>();
         let scanned = 0;
         let unchanged = 0;
@@ -59,7 +60,7 @@ export function registerRepriceCommand(program: Command): void {
           const adjustments: AdjustmentRow[] = [];
           for (const row of page) {
             scanned += 1;
-            const resolution = resolvePricing(book, {
+            const resolution = resolvePricingCached(book, {
               provider: row.provider,
               model: row.model,
               region: row.region,
@@ -110,7 +111,6 @@ export function registerRepriceCommand(program: Command): void {
             team.calls += 1;
             team.delta += delta.total_nanos;
             impact.set(row.team_id, team);
-            const periodClosed = closed.has(row.period);
             const identity = [
               row.event_id,
               row.occurred_at.toISOString(),
@@ -126,8 +126,9 @@ export function registerRepriceCommand(program: Command): void {
               eventId: row.event_id,
               occurredAt: row.occurred_at.getTime(),
               traceId: row.trace_id,
-              period: periodClosed ? openPeriod : row.period,
-              bookedAt: periodClosed ? now : row.occurred_at.getTime(),
+              // the ledger books it in the open period instead if this one is closed by then
+              period: row.period,
+              bookedAt: row.occurred_at.getTime(),
               teamId: row.team_id,
               userRef: row.user_ref,
               feature: row.feature,

@@ -61,6 +61,7 @@ export interface AdjustmentRow {
   eventId: string;
   occurredAt: number;
   traceId: string;
+  /** The period (and time) to book it in: the call's; `adjust` moves it to the open period if closed. */
   period: string;
   bookedAt: number;
   teamId: string;
@@ -174,6 +175,21 @@ export interface ScopeFilter {
 }
 
 /**
+ * Which of these periods are closed, read in the caller's transaction with a key-share lock on their
+ * `periods` rows, open ones too (a close in progress has not yet marked its row closed). A period close
+ * holds its row FOR UPDATE while it builds and stores the statement, so a writer waits for a close in
+ * progress (and then sees the month closed), and a close waits for the writers already booking into the
+ * month: a statement always holds every call and adjustment booked in its period.
+ */
+async function closedUnderLock(client: PoolClient, periods: readonly string[]): Promise<Set<string>> {
+  const { rows } = await client.query<{ period: string; status: string }>(
+    'SELECT period, status FROM tokentally.periods WHERE period = ANY($1::text[]) ORDER BY period FOR KEY SHARE',
+    [[...new Set(periods)]],
+  );
+  return new Set(rows.filter((row) => row.status === 'closed').map((row) => row.period));
+}
+
+/**
  * The Postgres ledger: rows and rollups written in one statement (one transaction), idempotent by
  * (event_id, occurred_at). Monthly partitions are created on first use. Calls whose month is closed
  * are booked in the open period (the current month) so a closed statement never changes.
@@ -220,19 +236,11 @@ export class LedgerRepository {
 
   /**
    * The period each call is booked in: its own month, or the open period (the current month) when its
-   * month is closed. Read inside the writer's transaction with a key-share lock on those periods' rows:
-   * a period close holds the row FOR UPDATE while it builds and stores the statement, so a batch waits
-   * for a close in progress (and then sees the month closed), and a close waits for the batches already
-   * writing into the month. A statement therefore always holds every call booked in its period.
+   * month is closed.
    */
   private async bookingPeriods(client: PoolClient, events: readonly PricedCallEvent[]): Promise<string[]> {
     const own = events.map((event) => periodOf(event.occurred_at));
-    // Every row is locked, open ones too: a close in progress has not yet marked its row closed.
-    const { rows } = await client.query<{ period: string; status: string }>(
-      'SELECT period, status FROM tokentally.periods WHERE period = ANY($1::text[]) ORDER BY period FOR KEY SHARE',
-      [[...new Set(own)]],
-    );
-    const closed = new Set(rows.filter((row) => row.status === 'closed').map((row) => row.period));
+    const closed = await closedUnderLock(client, own);
     if (closed.size === 0) return own;
     const openPeriod = periodOf(this.clock());
     return own.map((period) => (closed.has(period) ? openPeriod : period));
@@ -267,20 +275,35 @@ export class LedgerRepository {
     }
   }
 
+  /**
+   * Books adjustments (re-pricing deltas) in their period, or in the open period at the current time
+   * when that period is closed, decided under the same lock as `record`.
+   */
   async adjust(adjustments: readonly AdjustmentRow[]): Promise<number> {
     if (adjustments.length === 0) return 0;
-    const result = await this.pool.query<{ inserted: number }>(
-      ADJUST_SQL,
-      columnArrays(ADJUSTMENT_COLUMNS, adjustments),
-    );
-    return result.rows[0]?.inserted ?? 0;
-  }
-
-  async closedPeriods(): Promise<Set<string>> {
-    const { rows } = await this.pool.query<{ period: string }>(
-      "SELECT period FROM tokentally.periods WHERE status = 'closed'",
-    );
-    return new Set(rows.map((r) => r.period));
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const closed = await closedUnderLock(
+        client,
+        adjustments.map((a) => a.period),
+      );
+      const now = this.clock();
+      const booked = adjustments.map((a) =>
+        closed.has(a.period) ? { ...a, period: periodOf(now), bookedAt: now } : a,
+      );
+      const result = await client.query<{ inserted: number }>(
+        ADJUST_SQL,
+        columnArrays(ADJUSTMENT_COLUMNS, booked),
+      );
+      await client.query('COMMIT');
+      return result.rows[0]?.inserted ?? 0;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   /** Every call of a request, oldest first, with its adjustments. */
