@@ -79,11 +79,18 @@ describe('ledger repository on PostgreSQL', () => {
     expect(await ledger.record(all.slice(0, 100))).toEqual({ inserted: 100, duplicates: 0 });
     expect(await ledger.record(all.slice(50, 150))).toEqual({ inserted: 50, duplicates: 50 });
     expect(await ledger.record(all)).toEqual({ inserted: 0, duplicates: 150 });
+    // the same call twice in one batch (the exact path): once in the ledger, once in the rollups
+    const twice = priced(150, now - 150);
+    expect(await ledger.record([twice, all[0] as PricedCallEvent, twice])).toEqual({
+      inserted: 1,
+      duplicates: 2,
+    });
+    all.push(twice);
     const expected = all.reduce((sum, e) => sum + BigInt(e.cost.total_nanos), 0n);
     expect(await sums()).toEqual({
-      rows: 150n,
+      rows: 151n,
       ledger: expected,
-      hourly_calls: 150n,
+      hourly_calls: 151n,
       hourly: expected,
       daily: expected,
       monthly: expected,

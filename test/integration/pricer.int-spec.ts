@@ -247,20 +247,32 @@ describe('pricer on the real stack: exact, idempotent ledger', () => {
   it('kill -9 of the pricer mid-stream: after restart, no row lost and none doubled', async () => {
     applyRates('rate_cards: []\n');
     await new Promise((resolve) => setTimeout(resolve, 1000)); // > RATES_REFRESH_MS: catalog prices again
-    const second = Array.from({ length: 30_000 }, (_, n) =>
+    const KILL_STREAM = 30_000;
+    const second = Array.from({ length: KILL_STREAM }, (_, n) =>
       buildEnrichedCallEvent(n, { team_id: TEAM, trace_id: `${RUN}-k-${n}` }),
     );
     const before = await ledgerTotals();
-    await publish(second);
-    await waitUntil('pricer mid-stream', async () => (await ledgerTotals()).rows > before.rows, 60_000, 20);
+    // published while the pricer runs, and the kill lands as soon as the first calls are in the ledger
+    const publishing = publish(second);
+    // an index probe on the first calls' traces, not a count: the kill must land while it writes
+    const firstTraces = second.slice(0, 100).map((e) => e.trace_id);
+    await waitUntil(
+      'pricer mid-stream',
+      async () =>
+        (await pool.query('SELECT 1 FROM tokentally.ledger WHERE trace_id = ANY($1) LIMIT 1', [firstTraces]))
+          .rowCount === 1,
+      60_000,
+      10,
+    );
     await pricer.kill();
+    await publishing;
     const atKill = await ledgerTotals();
-    expect(atKill.rows).toBeLessThan(before.rows + 30_000n);
+    expect(atKill.rows).toBeLessThan(before.rows + BigInt(KILL_STREAM));
     pricer.start();
     await pricer.healthy();
     await drained();
     expect(await ledgerTotals()).toEqual({
-      rows: before.rows + 30_000n,
+      rows: before.rows + BigInt(KILL_STREAM),
       nanos: before.nanos + second.reduce((sum, e) => sum + expectedNanos(e), 0n),
     });
     const adjustments = await adjustmentTotal();

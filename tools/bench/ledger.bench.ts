@@ -141,7 +141,7 @@ export async function benchLedger(): Promise<void> {
     for (let start = 0; start < replay.length; start += BATCH)
       await ledger.record(replay.slice(start, start + BATCH));
     console.log(
-      `replay of ${ROWS.toLocaleString('en-US')} rows already in the ledger (COPY refused on the key -> INSERT ON CONFLICT DO NOTHING, rollups untouched): ${perSecond(ROWS, seconds(started))}`,
+      `replay of ${ROWS.toLocaleString('en-US')} rows already in the ledger (COPY refused on the key, a look-up finds every row recorded: nothing written, rollups untouched): ${perSecond(ROWS, seconds(started))}`,
     );
 
     const { rows } = await pool.query<{ ledger: bigint; rollups: bigint; n: bigint }>(

@@ -9,6 +9,7 @@ import {
   LEDGER_COLUMNS,
   LEDGER_COPY_SQL,
   columnArrays,
+  isoUtc,
   ledgerCsvLine,
   periodBounds,
   periodOf,
@@ -203,11 +204,13 @@ export class LedgerRepository {
   ) {}
 
   /**
-   * Writes a batch. Fast path: COPY the rows and upsert the batch's rollups in one transaction; a batch
-   * holding any row already in the ledger (redelivery, replay) fails that COPY on the key, is rolled back
-   * whole, and takes the exact path: one INSERT ... ON CONFLICT DO NOTHING whose new rows alone feed the
-   * rollups. Either way the batch lands once, atomically with its rollups, in the periods it read under
-   * lock (see `bookingPeriods`).
+   * Writes a batch. Fast path: COPY the rows and upsert the batch's rollups in one transaction. A batch
+   * holding a row already in the ledger (redelivery, replay) fails that COPY on the key and is rolled
+   * back whole; the rows not in the ledger yet are then looked up and COPYed the same way (a replay of
+   * rows all recorded writes nothing at all). Should that COPY fail too (another writer got there
+   * between the look-up and the COPY) the batch takes the exact path: one INSERT ... ON CONFLICT DO
+   * NOTHING whose new rows alone feed the rollups. Either way the batch lands once, atomically with
+   * its rollups, in the periods it read under lock (see `bookingPeriods`).
    */
   async record(events: readonly PricedCallEvent[]): Promise<RecordResult> {
     if (events.length === 0) return { inserted: 0, duplicates: 0 };
@@ -215,6 +218,10 @@ export class LedgerRepository {
     const client = await this.pool.connect();
     try {
       if (await this.copyBatch(client, events)) return { inserted: events.length, duplicates: 0 };
+      const fresh = await this.notYetRecorded(client, events);
+      if (fresh.length === 0) return { inserted: 0, duplicates: events.length };
+      if (fresh.length < events.length && (await this.copyBatch(client, fresh)))
+        return { inserted: fresh.length, duplicates: events.length - fresh.length };
       await client.query('BEGIN');
       try {
         const periods = await this.bookingPeriods(client, events);
@@ -244,6 +251,24 @@ export class LedgerRepository {
     if (closed.size === 0) return own;
     const openPeriod = periodOf(this.clock());
     return own.map((period) => (closed.has(period) ? openPeriod : period));
+  }
+
+  /** The events whose key is not in the ledger (at this instant: the COPY after it still checks). */
+  private async notYetRecorded(
+    client: PoolClient,
+    events: readonly PricedCallEvent[],
+  ): Promise<PricedCallEvent[]> {
+    // LIMIT 1 keeps the look-up a key probe per event whatever the planner believes about the ledger's
+    // size (with autovacuum off its statistics can say "empty" and a join would scan every row).
+    const { rows } = await client.query<{ event_id: string; occurred_at: Date }>(
+      `SELECT k.event_id, k.occurred_at
+         FROM UNNEST($1::text[], $2::timestamptz[]) AS k(event_id, occurred_at)
+        CROSS JOIN LATERAL (SELECT 1 FROM tokentally.ledger l
+                             WHERE l.event_id = k.event_id AND l.occurred_at = k.occurred_at LIMIT 1) AS found`,
+      [events.map((e) => e.event_id), events.map((e) => isoUtc(e.occurred_at))],
+    );
+    const recorded = new Set(rows.map((row) => `${row.event_id}\u0000${row.occurred_at.getTime()}`));
+    return events.filter((e) => !recorded.has(`${e.event_id}\u0000${e.occurred_at}`));
   }
 
   /** True when the whole batch was new and is committed; false (rolled back) when a row already existed. */
