@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { AllocationRule, DailyRollupGroup, RollupGroup, UserTotal } from '@tokentally/contracts';
 import { ENSURE_PERIOD_SQL } from './ledger.repository';
+import { inTransaction } from './pool';
 import { periodBounds, periodOf } from './ledger-rows';
 
 const SUMS = `sum(calls)::bigint AS calls, sum(retries)::bigint AS retries, sum(input_tokens)::bigint AS input_tokens,
@@ -161,28 +162,25 @@ export class ChargebackRepository {
     const { start, end } = periodBounds(period);
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      await client.query(ENSURE_PERIOD_SQL, [period, start, end]);
-      const current = await client.query<{ status: string }>(
-        'SELECT status FROM tokentally.periods WHERE period = $1 FOR UPDATE',
-        [period],
-      );
-      if (current.rows[0]?.status === 'closed') throw new Error(`period ${period} is already closed`);
-      const statement = await buildStatement();
-      const hash = createHash('sha256').update(statement).digest('hex');
-      await client.query(
-        "UPDATE tokentally.periods SET status = 'closed', closed_at = now(), content_hash = $2 WHERE period = $1",
-        [period, hash],
-      );
-      const stored = await client.query<ClosedStatement>(
-        'INSERT INTO tokentally.statements (period, content_hash, statement) VALUES ($1, $2, $3) RETURNING *',
-        [period, hash, statement],
-      );
-      await client.query('COMMIT');
-      return stored.rows[0] as ClosedStatement;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      return await inTransaction(client, async () => {
+        await client.query(ENSURE_PERIOD_SQL, [period, start, end]);
+        const current = await client.query<{ status: string }>(
+          'SELECT status FROM tokentally.periods WHERE period = $1 FOR UPDATE',
+          [period],
+        );
+        if (current.rows[0]?.status === 'closed') throw new Error(`period ${period} is already closed`);
+        const statement = await buildStatement();
+        const hash = createHash('sha256').update(statement).digest('hex');
+        await client.query(
+          "UPDATE tokentally.periods SET status = 'closed', closed_at = now(), content_hash = $2 WHERE period = $1",
+          [period, hash],
+        );
+        const stored = await client.query<ClosedStatement>(
+          'INSERT INTO tokentally.statements (period, content_hash, statement) VALUES ($1, $2, $3) RETURNING *',
+          [period, hash, statement],
+        );
+        return stored.rows[0] as ClosedStatement;
+      });
     } finally {
       client.release();
     }

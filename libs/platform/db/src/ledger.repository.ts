@@ -4,6 +4,7 @@ import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PricedCallEvent } from '@tokentally/contracts';
 import { ROLLUP_SUMS_SQL, RollupSums, rollupUpsertCtes } from './ledger-rollups';
+import { inTransaction } from './pool';
 import {
   COST_COLUMNS,
   LEDGER_COLUMNS,
@@ -222,20 +223,15 @@ export class LedgerRepository {
       if (fresh.length === 0) return { inserted: 0, duplicates: events.length };
       if (fresh.length < events.length && (await this.copyBatch(client, fresh)))
         return { inserted: fresh.length, duplicates: events.length - fresh.length };
-      await client.query('BEGIN');
-      try {
+      const inserted = await inTransaction(client, async () => {
         const periods = await this.bookingPeriods(client, events);
         const result = await client.query<{ inserted: number }>(
           RECORD_SQL,
           columnArrays(LEDGER_COLUMNS, events, periods),
         );
-        await client.query('COMMIT');
-        const inserted = result.rows[0]?.inserted ?? 0;
-        return { inserted, duplicates: events.length - inserted };
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
+        return result.rows[0]?.inserted ?? 0;
+      });
+      return { inserted, duplicates: events.length - inserted };
     } finally {
       client.release();
     }
@@ -274,27 +270,26 @@ export class LedgerRepository {
   /** True when the whole batch was new and is committed; false (rolled back) when a row already existed. */
   private async copyBatch(client: PoolClient, events: readonly PricedCallEvent[]): Promise<boolean> {
     if (new Set(events.map((e) => e.event_id)).size !== events.length) return false;
-    await client.query('BEGIN');
     try {
-      const periods = await this.bookingPeriods(client, events);
-      const rollups = new RollupSums();
-      // Streamed in chunks so Postgres parses one chunk while the next is formatted and summed.
-      async function* csvChunks(): AsyncGenerator<string> {
-        for (let start = 0; start < events.length; start += COPY_CHUNK_ROWS) {
-          let chunk = '';
-          for (let row = start; row < Math.min(start + COPY_CHUNK_ROWS, events.length); row += 1) {
-            chunk += ledgerCsvLine(events[row] as PricedCallEvent, periods[row] as string);
-            rollups.add(events[row] as PricedCallEvent, periods[row] as string);
+      await inTransaction(client, async () => {
+        const periods = await this.bookingPeriods(client, events);
+        const rollups = new RollupSums();
+        // Streamed in chunks so Postgres parses one chunk while the next is formatted and summed.
+        async function* csvChunks(): AsyncGenerator<string> {
+          for (let start = 0; start < events.length; start += COPY_CHUNK_ROWS) {
+            let chunk = '';
+            for (let row = start; row < Math.min(start + COPY_CHUNK_ROWS, events.length); row += 1) {
+              chunk += ledgerCsvLine(events[row] as PricedCallEvent, periods[row] as string);
+              rollups.add(events[row] as PricedCallEvent, periods[row] as string);
+            }
+            yield chunk;
           }
-          yield chunk;
         }
-      }
-      await pipeline(Readable.from(csvChunks()), client.query(copyFrom(LEDGER_COPY_SQL)));
-      await client.query(ROLLUP_SUMS_SQL, rollups.params());
-      await client.query('COMMIT');
+        await pipeline(Readable.from(csvChunks()), client.query(copyFrom(LEDGER_COPY_SQL)));
+        await client.query(ROLLUP_SUMS_SQL, rollups.params());
+      });
       return true;
     } catch (error) {
-      await client.query('ROLLBACK');
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) return false;
       throw error;
     }
@@ -308,24 +303,21 @@ export class LedgerRepository {
     if (adjustments.length === 0) return 0;
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      const closed = await closedUnderLock(
-        client,
-        adjustments.map((a) => a.period),
-      );
-      const now = this.clock();
-      const booked = adjustments.map((a) =>
-        closed.has(a.period) ? { ...a, period: periodOf(now), bookedAt: now } : a,
-      );
-      const result = await client.query<{ inserted: number }>(
-        ADJUST_SQL,
-        columnArrays(ADJUSTMENT_COLUMNS, booked),
-      );
-      await client.query('COMMIT');
-      return result.rows[0]?.inserted ?? 0;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      return await inTransaction(client, async () => {
+        const closed = await closedUnderLock(
+          client,
+          adjustments.map((a) => a.period),
+        );
+        const now = this.clock();
+        const booked = adjustments.map((a) =>
+          closed.has(a.period) ? { ...a, period: periodOf(now), bookedAt: now } : a,
+        );
+        const result = await client.query<{ inserted: number }>(
+          ADJUST_SQL,
+          columnArrays(ADJUSTMENT_COLUMNS, booked),
+        );
+        return result.rows[0]?.inserted ?? 0;
+      });
     } finally {
       client.release();
     }
@@ -391,21 +383,18 @@ export class LedgerRepository {
     if (missing.length === 0) return;
     const client: PoolClient = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      await client.query("SELECT pg_advisory_xact_lock(hashtext('tokentally.ledger.partitions'))");
-      for (const period of missing) {
-        const { start, end } = periodBounds(period);
-        await client.query(
-          `CREATE TABLE IF NOT EXISTS tokentally.ledger_${period.replace('-', '_')}
-             PARTITION OF tokentally.ledger FOR VALUES FROM ('${start.toISOString()}') TO ('${end.toISOString()}')`,
-        );
-        await client.query(ENSURE_PERIOD_SQL, [period, start, end]);
-      }
-      await client.query('COMMIT');
+      await inTransaction(client, async () => {
+        await client.query("SELECT pg_advisory_xact_lock(hashtext('tokentally.ledger.partitions'))");
+        for (const period of missing) {
+          const { start, end } = periodBounds(period);
+          await client.query(
+            `CREATE TABLE IF NOT EXISTS tokentally.ledger_${period.replace('-', '_')}
+               PARTITION OF tokentally.ledger FOR VALUES FROM ('${start.toISOString()}') TO ('${end.toISOString()}')`,
+          );
+          await client.query(ENSURE_PERIOD_SQL, [period, start, end]);
+        }
+      });
       for (const period of missing) this.knownPartitions.add(period);
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
     } finally {
       client.release();
     }

@@ -1,4 +1,4 @@
-import { Pool, types } from 'pg';
+import { Pool, types, type PoolClient } from 'pg';
 
 // int8 (bigint) columns hold nano-USD: parse them as BigInt, never as lossy JS numbers.
 types.setTypeParser(types.builtins.INT8, (value: string) => BigInt(value));
@@ -25,4 +25,17 @@ export async function pingDatabase(pool: Pool): Promise<string> {
     'server_version',
   ]);
   return `postgres ${result.rows[0]?.version ?? '?'}`;
+}
+
+/** Runs `work` as one transaction on `client`: COMMIT when it resolves, ROLLBACK and rethrow when it throws. */
+export async function inTransaction<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await work();
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
 }
