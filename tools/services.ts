@@ -1,16 +1,24 @@
 import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import path from 'node:path';
+import { compiledServiceEntry } from './build/build';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** Starts one service from source as a child process (what `npm start` and the demo run). */
+/**
+ * Starts one service as a child process (what `npm start` and the demo run): the compiled JavaScript
+ * from `npm run build` (call `build()` first), or the TypeScript source with TOKENTALLY_RUNTIME=source.
+ */
 export function spawnService(
   name: string,
   port: number,
   env: Record<string, string> = {},
   stdio: StdioOptions = ['ignore', 'pipe', 'pipe'],
 ): ChildProcess {
-  return spawn(process.execPath, [path.join(ROOT, 'tools/bin/ts.js'), `services/${name}/src/main.ts`], {
+  const entry =
+    process.env['TOKENTALLY_RUNTIME'] === 'source'
+      ? [path.join(ROOT, 'tools/bin/ts.js'), `services/${name}/src/main.ts`]
+      : [compiledServiceEntry(name)];
+  return spawn(process.execPath, entry, {
     cwd: ROOT,
     env: { ...process.env, ...env, HTTP_PORT: String(port) },
     stdio,

@@ -1,5 +1,6 @@
 import { up } from '@tokentally/deploy';
 import { SERVICE_NAMES, defaultHttpPort, type ServiceName } from '@tokentally/platform-config';
+import { build } from './build/build';
 import { spawnService, waitHealthy } from './services';
 
 /**
@@ -11,7 +12,7 @@ async function main(): Promise<void> {
   const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
   if (process.argv.includes('--help')) {
     console.log(
-      `usage: npm start [-- ${SERVICE_NAMES.join(' ')}]\n\nStarts the local stack and the named services (default: all).`,
+      `usage: npm start [-- ${SERVICE_NAMES.join(' ')}]\n\nStarts the local stack and the named services (default: all), compiled to dist/ first\n(TOKENTALLY_RUNTIME=source runs the TypeScript source instead).`,
     );
     return;
   }
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     throw new Error(`unknown service(s): ${unknown.join(', ')}; known: ${SERVICE_NAMES.join(', ')}`);
   const names = requested.length > 0 ? requested.filter(isService) : SERVICE_NAMES;
   await up();
+  if (process.env['TOKENTALLY_RUNTIME'] !== 'source') await build();
   const children = names.map((name) => {
     const port = Number(
       process.env[`${name.toUpperCase().replace(/-/g, '_')}_HTTP_PORT`] ?? defaultHttpPort(name),

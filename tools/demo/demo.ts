@@ -28,6 +28,7 @@ import { createKafkaClient, skipGroupToEnd } from '@tokentally/platform-kafka';
 import { silentLogger } from '@tokentally/platform-observability';
 import { CallRecorder } from '@tokentally/sdk';
 import { openScratchDatabase, stackDatabaseUrl } from '../scratch-database';
+import { build } from '../build/build';
 import { spawnService, waitHealthy } from '../services';
 import { generateTraffic } from './traffic';
 
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
   }
   step('starting the local stack (Kafka, schema registry, PostgreSQL, Redis)...');
   await up();
+  step(`compiling the services to dist/ (${await build()} files)`);
   const databaseUrl = stackDatabaseUrl(DEMO_DB);
   step(`resetting the demo database ${DEMO_DB}`);
   const pool = await openScratchDatabase(DEMO_DB, 'demo');
