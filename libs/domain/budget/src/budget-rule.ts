@@ -1,0 +1,47 @@
+/**
+ * A monthly budget a gateway is held to before it spends. Scope is a team, optionally narrowed to one
+ * feature and one environment; a rule without a feature covers every feature of the team.
+ */
+export type BudgetMode = 'hard' | 'soft';
+
+export interface BudgetRule {
+  teamId: string;
+  feature: string | null;
+  environment: string | null;
+  monthlyLimitNanos: bigint;
+  mode: BudgetMode;
+  /** Tuning period: the rule behaves as soft until this instant (ms, UTC), then as `mode`. */
+  softUntil: number | null;
+  /** Warn once projected spend passes this share of the limit, in basis points (8000 = 80%). */
+  warnAtBp: number;
+}
+
+export interface BudgetRequestScope {
+  teamId: string;
+  feature: string;
+  environment: string;
+}
+
+/** The key a rule's counters live under for one month: stable, readable, no separator ambiguity. */
+export function budgetScopeKey(rule: Pick<BudgetRule, 'teamId' | 'feature' | 'environment'>): string {
+  return JSON.stringify([rule.teamId, rule.feature, rule.environment]);
+}
+
+export function effectiveMode(rule: BudgetRule, at: number): BudgetMode {
+  return rule.softUntil !== null && at < rule.softUntil ? 'soft' : rule.mode;
+}
+
+/** Every rule a call is held to: the team's own and the feature's, each per environment if scoped. */
+export function rulesFor(rules: readonly BudgetRule[], request: BudgetRequestScope): BudgetRule[] {
+  return rules.filter(
+    (rule) =>
+      rule.teamId === request.teamId &&
+      (rule.feature === null || rule.feature === request.feature) &&
+      (rule.environment === null || rule.environment === request.environment),
+  );
+}
+
+/** `YYYY-MM` of an instant, UTC: budgets are monthly and follow the call's time, not the server's. */
+export function budgetPeriodOf(at: number): string {
+  return new Date(at).toISOString().slice(0, 7);
+}
