@@ -7,13 +7,8 @@ import {
   rateBookFrom,
   resolvePricingCached,
 } from '@tokentally/domain-pricing';
-import {
-  COST_COLUMNS,
-  LedgerRepository,
-  RatesRepository,
-  type AdjustmentRow,
-  type CostColumn,
-} from '@tokentally/platform-db';
+import { LedgerRepository, RatesRepository } from '@tokentally/adapters-postgres-ledger';
+import { COST_COLUMNS, type AdjustmentRow, type CostColumn } from '@tokentally/domain-ledger';
 import { withDatabase } from '../database';
 import { parseTime } from '../time';
 
