@@ -3,3 +3,4 @@ export * from './call-identity';
 export * from './cost-vector';
 export * from './ledger-row';
 export * from './ports';
+export * from './reprice';
