@@ -225,7 +225,7 @@ allocation_rules:
     expect(() => tally('period', 'close', PERIOD)).toThrow(/already closed/);
 
     const late = priced(999, A, at(PERIOD, 20));
-    expect(await ledger.record([late])).toEqual({ inserted: 1, duplicates: 0 });
+    expect(await ledger.record([late])).toEqual({ inserted: 1, duplicates: 0, conflicts: [] });
     const after = await (await get(`/v1/statements/${PERIOD}/closed`, FINANCE)).text();
     expect(after).toBe(before);
     expect(tally('report', '--period', PERIOD, '--format', 'json')).toBe(before);
