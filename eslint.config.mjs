@@ -1,8 +1,11 @@
 // One lint config for the whole monorepo. Module boundaries are enforced by Nx tags:
-//   type:app       services and the CLI: may use domain, contracts, platform
+//   type:app       services and the CLI: may use domain, contracts, platform, adapters
 //   type:domain    pure logic: only domain and contracts, and no I/O or framework packages
 //   type:contracts Avro-derived types and the topic registry: depends on nothing
-//   type:platform  the one way to do each kind of I/O: platform and contracts
+//   type:platform  the one way to do each kind of I/O (pool, transactions, Kafka...): platform and
+//                  contracts; knows no business rule
+//   type:adapter   storage of one business area (repositories implementing the domain's ports):
+//                  domain, platform, contracts, and other adapters
 //   type:sdk       the producer SDK users import: platform, contracts, domain
 //   type:testing   test helpers: platform, contracts, domain
 //   type:e2e       cross-service suites under test/: anything
@@ -45,7 +48,7 @@ export default tseslint.config(
           depConstraints: [
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:platform'],
+              onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:platform', 'type:adapter'],
             },
             {
               sourceTag: 'type:domain',
@@ -59,12 +62,22 @@ export default tseslint.config(
             },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
             {
+              sourceTag: 'type:adapter',
+              onlyDependOnLibsWithTags: ['type:adapter', 'type:domain', 'type:platform', 'type:contracts'],
+            },
+            {
               sourceTag: 'type:sdk',
               onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:domain'],
             },
             {
               sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:domain', 'type:testing'],
+              onlyDependOnLibsWithTags: [
+                'type:platform',
+                'type:contracts',
+                'type:domain',
+                'type:adapter',
+                'type:testing',
+              ],
             },
             {
               sourceTag: 'type:tool',
@@ -72,6 +85,7 @@ export default tseslint.config(
                 'type:platform',
                 'type:contracts',
                 'type:domain',
+                'type:adapter',
                 'type:sdk',
                 'type:testing',
                 'type:tool',

@@ -9,6 +9,7 @@ const KNOWN = new Set([
   'type:domain',
   'type:contracts',
   'type:platform',
+  'type:adapter',
   'type:sdk',
   'type:testing',
   'type:tool',
@@ -38,7 +39,13 @@ export function checkProjectTags(root = ROOT): string[] {
     for (const tag of typeTags)
       if (!KNOWN.has(tag)) problems.push(`${rel}: unknown tag ${tag} (known: ${[...KNOWN].join(', ')})`);
   }
-  for (const container of ['libs', 'services', path.join('libs', 'domain'), path.join('libs', 'platform')]) {
+  for (const container of [
+    'libs',
+    'services',
+    path.join('libs', 'domain'),
+    path.join('libs', 'platform'),
+    path.join('libs', 'adapters'),
+  ]) {
     const dir = path.join(root, container);
     if (!existsSync(dir)) continue;
     for (const entry of readdirSync(dir)) {

@@ -52,13 +52,45 @@ describe('module boundaries (Nx tags) really constrain', () => {
     );
   }, 60000);
 
-  it('lets services use platform, contracts and domain libs', () => {
+  it('lets services use platform, contracts, domain and adapter libs', () => {
     const messages = lintProbe(
       'services/pricer/src/boundary-probe.ts',
-      "import { TOPICS } from '@tokentally/contracts';\nimport { formatUsd } from '@tokentally/domain-money';\nimport { createPool } from '@tokentally/platform-db';\nexport const probe = [TOPICS, formatUsd, createPool];\n",
+      "import { TOPICS } from '@tokentally/contracts';\nimport { formatUsd } from '@tokentally/domain-money';\nimport { createPool } from '@tokentally/platform-db';\nimport { LedgerRepository } from '@tokentally/adapters-postgres-ledger';\nexport const probe = [TOPICS, formatUsd, createPool, LedgerRepository];\n",
     );
     expect(messages).toEqual([]);
   }, 60000);
+
+  it('keeps adapters out of platform and domain code, and lets adapters see domain and platform', () => {
+    const fromPlatform = lintProbe(
+      'libs/platform/redis/src/boundary-probe.ts',
+      "import { periodOf } from '@tokentally/domain-ledger';\nimport { LedgerRepository } from '@tokentally/adapters-postgres-ledger';\nexport const probe = [periodOf, LedgerRepository];\n",
+    );
+    expect(fromPlatform).toEqual([
+      expect.stringMatching(
+        /type:platform.*can only depend on libs tagged with "type:platform", "type:contracts"/,
+      ),
+      expect.stringMatching(
+        /type:platform.*can only depend on libs tagged with "type:platform", "type:contracts"/,
+      ),
+    ]);
+    const fromDomain = lintProbe(
+      'libs/domain/money/src/boundary-probe.ts',
+      "import { LedgerRepository } from '@tokentally/adapters-postgres-ledger';\nexport const probe = [LedgerRepository];\n",
+    );
+    expect(fromDomain).toEqual([expect.stringMatching(/type:domain.*can only depend on libs tagged with/)]);
+    const fromAdapter = lintProbe(
+      'libs/adapters/postgres-ledger/src/boundary-probe.ts',
+      "import { TOPICS } from '@tokentally/contracts';\nimport { periodOf } from '@tokentally/domain-ledger';\nimport { createPool } from '@tokentally/platform-db';\nexport const probe = [TOPICS, periodOf, createPool];\n",
+    );
+    expect(fromAdapter).toEqual([]);
+    const adapterToApp = lintProbe(
+      'libs/adapters/postgres-ledger/src/boundary-probe.ts',
+      "import { CallRecorder } from '@tokentally/sdk';\nexport const probe = [CallRecorder];\n",
+    );
+    expect(adapterToApp).toEqual([
+      expect.stringMatching(/type:adapter.*can only depend on libs tagged with/),
+    ]);
+  }, 120000);
 
   it('every project carries exactly one known type tag', () => {
     expect(checkProjectTags()).toEqual([]);

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { TOPICS, type ChargebackLine, type PricedCallEvent } from '@tokentally/contracts';
 import { parseCsv, validateFocus } from '@tokentally/domain-chargeback';
 import { PriceCatalog, priceEnrichedCall, rateBookFrom } from '@tokentally/domain-pricing';
-import { LedgerRepository, createPool, migrate, periodOf } from '@tokentally/platform-db';
+import { LedgerRepository } from '@tokentally/adapters-postgres-ledger';
+import { periodOf } from '@tokentally/domain-ledger';
+import { createPool, migrate } from '@tokentally/platform-db';
 import { BatchConsumer } from '@tokentally/platform-kafka';
 import { silentLogger } from '@tokentally/platform-observability';
 import { buildEnrichedCallEvent, KafkaHarness, stackEnv, waitUntil } from '@tokentally/testing';
@@ -98,6 +100,12 @@ allocation_rules:
     } finally {
       client.release();
     }
+    await pool.query(
+      `DELETE FROM tokentally.ledger_event_keys k USING tokentally.ledger l
+        WHERE l.event_id = k.event_id AND l.occurred_at = k.occurred_at
+          AND (l.team_id = ANY($1) OR (l.team_id = 'unattributed' AND l.period = $2))`,
+      [[A, B, SHARED], PERIOD],
+    );
     for (const table of ['ledger', 'rollup_hourly', 'rollup_daily', 'rollup_monthly']) {
       await pool.query(`DELETE FROM tokentally.${table} WHERE team_id = ANY($1)`, [[A, B, SHARED]]);
       await pool.query(`DELETE FROM tokentally.${table} WHERE team_id = 'unattributed' AND period = $1`, [
@@ -217,7 +225,7 @@ allocation_rules:
     expect(() => tally('period', 'close', PERIOD)).toThrow(/already closed/);
 
     const late = priced(999, A, at(PERIOD, 20));
-    expect(await ledger.record([late])).toEqual({ inserted: 1, duplicates: 0 });
+    expect(await ledger.record([late])).toEqual({ inserted: 1, duplicates: 0, conflicts: [] });
     const after = await (await get(`/v1/statements/${PERIOD}/closed`, FINANCE)).text();
     expect(after).toBe(before);
     expect(tally('report', '--period', PERIOD, '--format', 'json')).toBe(before);

@@ -10,6 +10,8 @@ import { tally } from './tally';
 
 const RUN = randomBytes(4).toString('hex');
 const TEAM = `it-pricer-${RUN}`;
+/** The CONFLICT case books under its own team so the suite's sums over TEAM stay exact. */
+const CONFLICT_TEAM = `${TEAM}-conflict`;
 const EVENTS = 100_000;
 /** Its own group, started at the topic's end: the suite prices only what it publishes. */
 const GROUP = 'it-pricer';
@@ -106,8 +108,14 @@ describe('pricer on the real stack: exact, idempotent ledger', () => {
     await pricer.stop();
     await harness.stop();
     // The test database outlives runs: remove this run's rows so later sums stay small and exact.
+    const teams = [TEAM, CONFLICT_TEAM];
+    await pool.query(
+      `DELETE FROM tokentally.ledger_event_keys k USING tokentally.ledger l
+        WHERE l.event_id = k.event_id AND l.occurred_at = k.occurred_at AND l.team_id = ANY($1)`,
+      [teams],
+    );
     for (const table of ['ledger', 'ledger_adjustments', 'rollup_hourly', 'rollup_daily', 'rollup_monthly'])
-      await pool.query(`DELETE FROM tokentally.${table} WHERE team_id = $1`, [TEAM]);
+      await pool.query(`DELETE FROM tokentally.${table} WHERE team_id = ANY($1)`, [teams]);
     await pool.end();
   });
 
@@ -159,6 +167,36 @@ describe('pricer on the real stack: exact, idempotent ledger', () => {
     expect(rows.map((r) => [r.event_id, r.reason])).toEqual(unknown.map((e) => [e.event_id, 'UNKNOWN_RATE']));
     expect(rows[0]?.message).toMatch(`no rate card or catalog price for openai/gpt-imaginary-${RUN}`);
     expect((await ledgerTotals()).rows).toBe(BigInt(EVENTS));
+  });
+
+  it('a resend of a booked event_id with other content is quarantined CONFLICT; a redelivery stays silent', async () => {
+    const booked = buildEnrichedCallEvent(1, { team_id: CONFLICT_TEAM, event_id: `${RUN}-conflict` });
+    await publish([booked]);
+    await drained();
+    const resent = {
+      ...booked,
+      occurred_at: booked.occurred_at - 40 * 86_400_000, // another month: another ledger partition
+      buckets: { ...booked.buckets, output: booked.buckets.output + 7 },
+    };
+    await publish([booked, resent]);
+    await drained();
+    const quarantined = await pool.query<{ reason: string; message: string }>(
+      "SELECT reason, message FROM tokentally.quarantine WHERE stage = 'pricer' AND event_id = $1",
+      [booked.event_id],
+    );
+    expect(quarantined.rows.map((row) => row.reason)).toEqual(['CONFLICT']);
+    expect(quarantined.rows[0]?.message).toMatch(
+      new RegExp(
+        `already booked with other content \\(occurred_at: .+; output: ${booked.buckets.output} -> ${resent.buckets.output}\\)`,
+      ),
+    );
+    const ledger = await pool.query<{ occurred_at: Date; output_tokens: bigint }>(
+      'SELECT occurred_at, output_tokens FROM tokentally.ledger WHERE event_id = $1',
+      [booked.event_id],
+    );
+    expect(ledger.rows).toEqual([
+      { occurred_at: new Date(booked.occurred_at), output_tokens: BigInt(booked.buckets.output) },
+    ]);
   });
 
   it('explains a request: every call with owner, tokens, rate card and components, over HTTP and the CLI', async () => {

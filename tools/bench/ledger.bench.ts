@@ -6,7 +6,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { EnrichedCallEvent, PricedCallEvent } from '@tokentally/contracts';
 import { up } from '@tokentally/deploy';
 import { PriceCatalog, explainTrace, priceEnrichedCall, rateBookFrom } from '@tokentally/domain-pricing';
-import { LEDGER_COPY_SQL, LedgerRepository, ledgerCsvLine, periodOf } from '@tokentally/platform-db';
+import { LEDGER_COPY_SQL, LedgerRepository, ledgerCsvLine } from '@tokentally/adapters-postgres-ledger';
+import { periodOf } from '@tokentally/domain-ledger';
 import { buildEnrichedCallEvent } from '@tokentally/testing';
 import { openScratchDatabase } from '../scratch-database';
 

@@ -1,12 +1,7 @@
 import { buildStatement } from '@tokentally/domain-chargeback';
 import { up } from '@tokentally/deploy';
-import {
-  ChargebackRepository,
-  LedgerRepository,
-  periodBounds,
-  periodOf,
-  previousPeriod,
-} from '@tokentally/platform-db';
+import { ChargebackRepository, LedgerRepository } from '@tokentally/adapters-postgres-ledger';
+import { periodBounds, periodOf, previousPeriod } from '@tokentally/domain-ledger';
 import { openScratchDatabase } from '../scratch-database';
 
 const LEDGER_ROWS = 10_000_000;

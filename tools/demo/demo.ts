@@ -17,13 +17,8 @@ import {
 import { parseOrgDeclaration } from '@tokentally/domain-enrichment';
 import { formatUsd } from '@tokentally/domain-money';
 import { parseRateFile, storedRateBook } from '@tokentally/domain-pricing';
-import {
-  ChargebackRepository,
-  OrgRepository,
-  RatesRepository,
-  periodOf,
-  previousPeriod,
-} from '@tokentally/platform-db';
+import { ChargebackRepository, OrgRepository, RatesRepository } from '@tokentally/adapters-postgres-ledger';
+import { periodOf, previousPeriod } from '@tokentally/domain-ledger';
 import { createKafkaClient, skipGroupToEnd } from '@tokentally/platform-kafka';
 import { silentLogger } from '@tokentally/platform-observability';
 import { CallRecorder } from '@tokentally/sdk';

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ChargebackRepository, LedgerRepository } from '@tokentally/platform-db';
+import { ChargebackRepository, LedgerRepository } from '@tokentally/adapters-postgres-ledger';
 import { PlatformModule, type ConfigOf, type ServiceRuntime } from '@tokentally/platform-service';
 import { STATEMENT_SETTINGS, type StatementSettings } from './chargeback.tokens';
 import { API_TOKENS, ApiAccessGuard } from './inbound/api-access.guard';

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { OrgRepository } from '@tokentally/platform-db';
+import { OrgRepository } from '@tokentally/adapters-postgres-ledger';
 import { PlatformModule, type ConfigOf, type ServiceRuntime } from '@tokentally/platform-service';
 import { EnricherMetrics } from './enricher.metrics';
 import { INGEST_SETTINGS, RAW_PRODUCER, type IngestSettings } from './enricher.tokens';

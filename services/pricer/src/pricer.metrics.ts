@@ -10,7 +10,7 @@ export class PricerMetrics {
     const registers = [metrics.registry];
     this.outcomes = new Counter({
       name: 'tokentally_pricer_events_total',
-      help: 'Enriched events by outcome: priced (new ledger row), duplicate (already in the ledger), unknown_rate (quarantined)',
+      help: 'Enriched events by outcome: priced (new ledger row), duplicate (already in the ledger), unknown_rate (quarantined), conflict (event_id booked with other content: quarantined)',
       labelNames: ['outcome'],
       registers,
     });

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { LedgerRepository, RatesRepository } from '@tokentally/platform-db';
+import { LedgerRepository, RatesRepository } from '@tokentally/adapters-postgres-ledger';
 import { PlatformModule, type ConfigOf, type ServiceRuntime } from '@tokentally/platform-service';
 import { EnrichedCallsConsumer } from './inbound/enriched-calls.consumer';
 import { ExplainController } from './inbound/explain.controller';

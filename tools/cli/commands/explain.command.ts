@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { explainTrace } from '@tokentally/domain-pricing';
-import { LedgerRepository } from '@tokentally/platform-db';
+import { LedgerRepository } from '@tokentally/adapters-postgres-ledger';
 import { withDatabase } from '../database';
 
 export function registerExplainCommand(program: Command): void {

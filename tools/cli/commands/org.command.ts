@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseOrgDeclaration } from '@tokentally/domain-enrichment';
-import { OrgRepository } from '@tokentally/platform-db';
+import { OrgRepository } from '@tokentally/adapters-postgres-ledger';
 import { withDatabase } from '../database';
 import { readValidatedYaml } from '../yaml-file';
 

@@ -8,7 +8,7 @@ import {
   storedRateBook,
   type RateScope,
 } from '@tokentally/domain-pricing';
-import { RatesRepository } from '@tokentally/platform-db';
+import { RatesRepository } from '@tokentally/adapters-postgres-ledger';
 import { withDatabase } from '../database';
 import { readValidatedYaml } from '../yaml-file';
 import { parseTime } from '../time';

@@ -13,7 +13,8 @@ import {
   toJsonValue,
 } from '@tokentally/domain-chargeback';
 import { formatUsd } from '@tokentally/domain-money';
-import { ChargebackRepository, PERIOD } from '@tokentally/platform-db';
+import { ChargebackRepository } from '@tokentally/adapters-postgres-ledger';
+import { PERIOD } from '@tokentally/domain-ledger';
 import { withDatabase } from '../database';
 import { withProducer } from '../kafka';
 

@@ -1,19 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
+import { LedgerRepository, RatesRepository } from '@tokentally/adapters-postgres-ledger';
+import { reprice } from '@tokentally/domain-ledger';
 import { formatUsd } from '@tokentally/domain-money';
-import {
-  PriceCatalog,
-  pricedComponents,
-  rateBookFrom,
-  resolvePricingCached,
-} from '@tokentally/domain-pricing';
-import {
-  COST_COLUMNS,
-  LedgerRepository,
-  RatesRepository,
-  type AdjustmentRow,
-  type CostColumn,
-} from '@tokentally/platform-db';
+import { PriceCatalog, ledgerRowPricer, rateBookFrom } from '@tokentally/domain-pricing';
 import { withDatabase } from '../database';
 import { parseTime } from '../time';
 
@@ -45,125 +34,31 @@ export function registerRepriceCommand(program: Command): void {
       await withDatabase('tally reprice', async (pool) => {
         const stored = await new RatesRepository(pool).load();
         const book = rateBookFrom(stored.cards, stored.fx, new PriceCatalog());
-        const ledger = new LedgerRepository(pool);
-        const impact = new Map<string, { calls: number; delta: bigint }>();
-        let scanned = 0;
-        let unchanged = 0;
-        let unpriceable = 0;
-        let written = 0;
-        for await (const page of ledger.effectiveRows({
-          from: new Date(from),
-          to: new Date(to),
-          ...(options.provider ? { provider: options.provider } : {}),
-          ...(options.model ? { model: options.model } : {}),
-        })) {
-          const adjustments: AdjustmentRow[] = [];
-          for (const row of page) {
-            scanned += 1;
-            const resolution = resolvePricingCached(book, {
-              provider: row.provider,
-              model: row.model,
-              region: row.region,
-              serviceTier: row.service_tier,
-              at: row.occurred_at.getTime(),
-            });
-            if ('problem' in resolution) {
-              unpriceable += 1;
-              continue;
-            }
-            let cost;
-            try {
-              cost = pricedComponents(
-                {
-                  uncached_input: Number(row.uncached_input_tokens),
-                  cache_read: Number(row.cache_read_tokens),
-                  cache_write_5m: Number(row.cache_write_5m_tokens),
-                  cache_write_1h: Number(row.cache_write_1h_tokens),
-                  output: Number(row.output_tokens),
-                  reasoning: Number(row.reasoning_tokens),
-                  units: row.units,
-                },
-                resolution,
-              );
-            } catch {
-              unpriceable += 1;
-              continue;
-            }
-            const repriced: Record<CostColumn, bigint> = {
-              uncached_input_nanos: cost.uncachedInput,
-              cache_read_nanos: cost.cacheRead,
-              cache_write_5m_nanos: cost.cacheWrite5m,
-              cache_write_1h_nanos: cost.cacheWrite1h,
-              output_nanos: cost.output,
-              reasoning_nanos: cost.reasoning,
-              request_fee_nanos: cost.requestFee,
-              units_nanos: cost.units,
-              total_nanos: cost.total,
-            };
-            const delta = Object.fromEntries(
-              COST_COLUMNS.map((c) => [c, repriced[c] - row.effective[c]]),
-            ) as Record<CostColumn, bigint>;
-            if (COST_COLUMNS.every((c) => delta[c] === 0n)) {
-              unchanged += 1;
-              continue;
-            }
-            const team = impact.get(row.team_id) ?? { calls: 0, delta: 0n };
-            team.calls += 1;
-            team.delta += delta.total_nanos;
-            impact.set(row.team_id, team);
-            const identity = [
-              row.event_id,
-              row.occurred_at.toISOString(),
-              resolution.card.id,
-              resolution.card.version,
-              resolution.multiplier?.id ?? '',
-              resolution.multiplier?.version ?? '',
-              resolution.fx?.id ?? '',
-              delta.total_nanos.toString(),
-            ].join('|');
-            adjustments.push({
-              adjustmentId: createHash('sha256').update(identity).digest('hex').slice(0, 32),
-              eventId: row.event_id,
-              occurredAt: row.occurred_at.getTime(),
-              traceId: row.trace_id,
-              // the ledger books it in the open period instead if this one is closed by then
-              period: row.period,
-              bookedAt: row.occurred_at.getTime(),
-              teamId: row.team_id,
-              userRef: row.user_ref,
-              feature: row.feature,
-              workflow: row.workflow,
-              environment: row.environment,
-              provider: row.provider,
-              model: row.model,
-              delta,
-              rateCardId: resolution.card.id,
-              rateCardVersion: resolution.card.version,
-              rateMultiplierId: resolution.multiplier?.id ?? null,
-              rateMultiplierVersion: resolution.multiplier?.version ?? null,
-              fxRateId: resolution.fx?.id ?? null,
-              reason: options.reason ?? 'rate card correction',
-            });
-          }
-          if (!options.dryRun) written += await ledger.adjust(adjustments);
-          console.error(
-            `... ${scanned} calls scanned, ${impact.size ? [...impact.values()].reduce((n, t) => n + t.calls, 0) : 0} to adjust`,
-          );
-        }
-        const changed = [...impact.values()].reduce((n, t) => n + t.calls, 0);
-        const net = [...impact.values()].reduce((sum, t) => sum + t.delta, 0n);
+        const report = await reprice(new LedgerRepository(pool), ledgerRowPricer(book), {
+          scope: {
+            from: new Date(from),
+            to: new Date(to),
+            ...(options.provider ? { provider: options.provider } : {}),
+            ...(options.model ? { model: options.model } : {}),
+          },
+          reason: options.reason ?? 'rate card correction',
+          dryRun: options.dryRun ?? false,
+          onPage: ({ scanned, toAdjust }) =>
+            console.error(`... ${scanned} calls scanned, ${toAdjust} to adjust`),
+        });
         console.log(
-          `${options.dryRun ? 'dry run: ' : ''}${scanned} calls in the window, ${changed} priced differently now, ${unchanged} unchanged, ${unpriceable} without a rate now (left as they are)`,
+          `${options.dryRun ? 'dry run: ' : ''}${report.scanned} calls in the window, ${report.changed} priced differently now, ${report.unchanged} unchanged, ${report.unpriceable} without a rate now (left as they are)`,
         );
         console.log(`${'team'.padEnd(24)} ${'calls'.padStart(8)}  delta`);
-        for (const [team, { calls, delta }] of [...impact].sort(([a], [b]) => a.localeCompare(b)))
+        for (const [team, { calls, delta }] of report.impact)
           console.log(
             `${team.padEnd(24)} ${String(calls).padStart(8)}  ${formatUsd(delta)} (${delta} nano-USD)`,
           );
         console.log(
-          `${'net'.padEnd(24)} ${String(changed).padStart(8)}  ${formatUsd(net)} (${net} nano-USD)`,
+          `${'net'.padEnd(24)} ${String(report.changed).padStart(8)}  ${formatUsd(report.net)} (${report.net} nano-USD)`,
         );
-        if (!options.dryRun) console.log(`done: ${written} adjustment row(s) written; ledger rows untouched`);
+        if (!options.dryRun)
+          console.log(`done: ${report.written} adjustment row(s) written; ledger rows untouched`);
       });
     });
 }

@@ -342,7 +342,7 @@ export interface ProviderCostLine {
 export const QUARANTINE_STAGE_SYMBOLS = ['ingest', 'enricher', 'pricer', 'reconciler', 'other'] as const;
 export type QuarantineStage = (typeof QUARANTINE_STAGE_SYMBOLS)[number];
 
-export const QUARANTINE_REASON_SYMBOLS = ['UNDECODABLE', 'UNKNOWN_SCHEMA', 'MISSING_FIELD', 'INVALID_VALUE', 'MISSING_OWNER', 'UNKNOWN_PROVIDER', 'UNKNOWN_RATE', 'FORBIDDEN_CONTENT', 'DUPLICATE', 'OTHER'] as const;
+export const QUARANTINE_REASON_SYMBOLS = ['UNDECODABLE', 'UNKNOWN_SCHEMA', 'MISSING_FIELD', 'INVALID_VALUE', 'MISSING_OWNER', 'UNKNOWN_PROVIDER', 'UNKNOWN_RATE', 'FORBIDDEN_CONTENT', 'DUPLICATE', 'OTHER', 'CONFLICT'] as const;
 export type QuarantineReason = (typeof QUARANTINE_REASON_SYMBOLS)[number];
 
 export const PAYLOAD_ENCODING_SYMBOLS = ['avro_confluent', 'json', 'unknown'] as const;
@@ -358,7 +358,7 @@ export interface QuarantineRecord {
   trace_id: null | string;
   /** Pipeline stage that set the event aside. */
   stage: QuarantineStage;
-  /** Machine-readable reason code. */
+  /** Machine-readable reason code. CONFLICT: the event_id is already booked in the ledger with other content (another occurred_at, tokens, model...); the booked call stands. */
   reason: QuarantineReason;
   /** Human-readable explanation naming the offending field or value. */
   message: string;

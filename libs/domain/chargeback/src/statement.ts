@@ -1,7 +1,7 @@
-import type { AllocationRule, RollupGroup, UserTotal } from '@tokentally/contracts';
+import { UNATTRIBUTED, type AllocationRule, type RollupGroup, type UserTotal } from '@tokentally/contracts';
 import { allocateLargestRemainder, divideHalfEven } from '@tokentally/domain-money';
 
-export const UNATTRIBUTED = 'unattributed';
+export { UNATTRIBUTED };
 
 /** One rollup group of a billing period (the monthly rollup, summed over the period). */
 export type UsageRow = RollupGroup;

@@ -1,4 +1,4 @@
-import type { OwnerSource } from '@tokentally/contracts';
+import { UNATTRIBUTED, type Enforcement, type OwnerSource } from '@tokentally/contracts';
 import { reject, type Outcome } from './rejection';
 
 /** The parts of the org registry that attribute calls (from `tally org apply`, cached by the enricher). */
@@ -8,8 +8,7 @@ export interface OrgSnapshot {
   serviceAccounts: ReadonlyMap<string, string>; // allow-listed service account -> team
 }
 
-export type Enforcement = 'soft' | 'hard';
-export const UNATTRIBUTED = 'unattributed';
+export { UNATTRIBUTED, type Enforcement };
 
 export const EMPTY_ORG: OrgSnapshot = { teams: new Set(), apiKeys: new Map(), serviceAccounts: new Map() };
 

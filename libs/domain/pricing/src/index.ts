@@ -5,3 +5,4 @@ export * from './catalog';
 export * from './rate-file';
 export * from './rate-book';
 export * from './trace-explanation';
+export * from './ledger-row-pricer';

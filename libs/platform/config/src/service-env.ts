@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import type { Enforcement } from '@tokentally/contracts';
 import { databaseEnv, httpEnv, kafkaEnv, positiveInt, redisEnv } from './env-fields';
 
 const ENVIRONMENTS = ['prod', 'staging', 'dev', 'test'] as const;
-type Enforcement = 'soft' | 'hard';
 
 /** `soft`, `hard`, or per environment: `prod=hard,staging=soft` (unlisted environments: soft). */
 export function parseEnforcement(value: string): Record<(typeof ENVIRONMENTS)[number], Enforcement> {

@@ -21,7 +21,8 @@ import {
   type Statement,
 } from '@tokentally/domain-chargeback';
 import { explainTrace } from '@tokentally/domain-pricing';
-import { ChargebackRepository, LedgerRepository, PERIOD } from '@tokentally/platform-db';
+import { ChargebackRepository, LedgerRepository } from '@tokentally/adapters-postgres-ledger';
+import { PERIOD } from '@tokentally/domain-ledger';
 import { ApiAccessGuard, teamScope, type ApiRequest, type Caller } from './api-access.guard';
 import { OPENAPI } from './openapi';
 import { STATEMENT_SETTINGS, type StatementSettings } from '../chargeback.tokens';

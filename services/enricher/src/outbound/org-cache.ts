@@ -1,5 +1,5 @@
 import type { OrgSnapshot } from '@tokentally/domain-enrichment';
-import type { OrgRepository } from '@tokentally/platform-db';
+import type { OrgRepository } from '@tokentally/adapters-postgres-ledger';
 import type { Logger } from '@tokentally/platform-observability';
 
 /**

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
 import { explainTrace, type TraceExplanation } from '@tokentally/domain-pricing';
-import { LedgerRepository } from '@tokentally/platform-db';
+import { LedgerRepository } from '@tokentally/adapters-postgres-ledger';
 
 /** GET /v1/traces/:traceId/cost: what `tally explain` prints, as JSON. */
 @Controller('v1/traces')

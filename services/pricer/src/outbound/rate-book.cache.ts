@@ -1,5 +1,5 @@
 import { PriceCatalog, rateBookFrom, type RateBook } from '@tokentally/domain-pricing';
-import type { RatesRepository } from '@tokentally/platform-db';
+import type { RatesRepository } from '@tokentally/adapters-postgres-ledger';
 import type { Logger } from '@tokentally/platform-observability';
 
 /**

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { AllocationRule, DailyRollupGroup, RollupGroup, UserTotal } from '@tokentally/contracts';
-import { ENSURE_PERIOD_SQL } from './ledger.repository';
-import { inTransaction } from './pool';
-import { periodBounds, periodOf } from './ledger-rows';
+import { periodBounds, previousPeriod } from '@tokentally/domain-ledger';
+import { inTransaction } from '@tokentally/platform-db';
+import { ENSURE_PERIOD_SQL } from './ledger-sql';
 
 const SUMS = `sum(calls)::bigint AS calls, sum(retries)::bigint AS retries, sum(input_tokens)::bigint AS input_tokens,
   sum(cache_read_tokens)::bigint AS cache_read_tokens, sum(cache_write_5m_tokens)::bigint AS cache_write_5m_tokens,
@@ -38,13 +38,6 @@ export interface ClosedStatement {
   statement: string;
   closed_at: Date;
 }
-
-/** 'YYYY-MM' -> the month before. */
-export function previousPeriod(period: string): string {
-  return periodOf(periodBounds(period).start.getTime() - 1);
-}
-
-export const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /**
  * What chargeback reads: the daily rollups of a billing period (never raw ledger rows), the org registry,

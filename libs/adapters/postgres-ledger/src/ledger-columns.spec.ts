@@ -1,22 +1,5 @@
 import type { PricedCallEvent } from '@tokentally/contracts';
-import { LEDGER_COLUMN_NAMES, isoUtc, ledgerCsvLine, periodOf } from './ledger-rows';
-
-describe('isoUtc', () => {
-  it('formats exactly as Date#toISOString, across days, years and before 1970', () => {
-    let seed = 3;
-    for (let i = 0; i < 20_000; i += 1) {
-      seed = (seed * 48271) % 2147483647;
-      const ms = Math.floor((seed / 2147483647 - 0.2) * 5e12);
-      expect(isoUtc(ms)).toBe(new Date(ms).toISOString());
-    }
-    expect(isoUtc(Date.UTC(2026, 11, 31, 23, 59, 59, 999))).toBe('2026-12-31T23:59:59.999Z');
-    expect(periodOf(Date.UTC(2027, 0, 1))).toBe('2027-01');
-  });
-
-  it('refuses what is not an instant, like toISOString', () => {
-    expect(() => isoUtc(Number.NaN)).toThrow(RangeError);
-  });
-});
+import { LEDGER_COLUMN_NAMES, ledgerCsvLine } from './ledger-columns';
 
 describe('ledgerCsvLine', () => {
   it('writes NULL as an empty field, quotes what CSV needs quoted, and one field per column', () => {

@@ -1,5 +1,5 @@
 import type { PricedCallEvent } from '@tokentally/contracts';
-import { periodOf } from './ledger-rows';
+import { isLateBooking } from '@tokentally/domain-ledger';
 
 /**
  * Rollups: hourly, daily and monthly sums per (period, bucket, team, feature, workflow, model, provider,
@@ -161,7 +161,7 @@ export class RollupSums {
       group = { grain: 'hour', key, bucket, sums: MEASURES.map(() => 0) };
       this.hours.set(id, group);
     }
-    const late = period !== periodOf(event.occurred_at);
+    const late = isLateBooking(period, event.occurred_at);
     for (let m = 0; m < MEASURES.length; m += 1)
       group.sums[m] = addExact(group.sums[m] as number | bigint, (MEASURES[m] as Measure)[1](event, late));
   }

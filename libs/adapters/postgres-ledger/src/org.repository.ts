@@ -1,13 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { OrgDeclaration } from '@tokentally/contracts';
-
-export interface OrgTables {
-  version: bigint;
-  teams: string[];
-  apiKeys: [string, string][];
-  serviceAccounts: [string, string][];
-}
+import type { OrgSource, OrgTables } from '@tokentally/domain-ledger';
 
 export interface ApplyResult {
   version: bigint;
@@ -16,7 +10,7 @@ export interface ApplyResult {
 }
 
 /** The org registry in Postgres: replaced as a whole by `tally org apply`, read by the services' caches. */
-export class OrgRepository {
+export class OrgRepository implements OrgSource {
   constructor(private readonly pool: Pool) {}
 
   async apply(document: OrgDeclaration): Promise<ApplyResult> {

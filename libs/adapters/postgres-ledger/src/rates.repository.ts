@@ -1,22 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-
-/** One card as stored: the definition is the validated card without its version (JSON). */
-export interface StoredCardInput {
-  id: string;
-  kind: 'prices' | 'multiplier';
-  definition: Record<string, unknown>;
-}
-
-export interface StoredCard extends StoredCardInput {
-  version: number;
-}
-
-export interface StoredFxRate {
-  currency: string;
-  effectiveFrom: Date;
-  usdPerUnit: string;
-}
+import type { RateSource, StoredCardInput, StoredFxRate, StoredRates } from '@tokentally/domain-ledger';
 
 export interface RatesApplyResult {
   bookVersion: bigint;
@@ -35,7 +19,7 @@ const hashOf = (value: unknown): string => createHash('sha256').update(JSON.stri
  * version 1, changed ones get the next version, missing ones are retired; nothing is deleted, so every
  * ledger row's `rate_card_id` + version still explains itself. FX rates are upserted and kept.
  */
-export class RatesRepository {
+export class RatesRepository implements RateSource {
   constructor(private readonly pool: Pool) {}
 
   async apply(cards: readonly StoredCardInput[], fx: readonly StoredFxRate[]): Promise<RatesApplyResult> {
@@ -140,7 +124,7 @@ export class RatesRepository {
   }
 
   /** The active cards, every FX rate, and the book version (services reload when it moves). */
-  async load(): Promise<{ version: bigint; cards: StoredCard[]; fx: StoredFxRate[] }> {
+  async load(): Promise<StoredRates> {
     const [version, cards, fx] = await Promise.all([
       this.version(),
       this.pool.query<{

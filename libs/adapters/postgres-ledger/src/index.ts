@@ -1,0 +1,6 @@
+export * from './ledger-columns';
+export * from './ledger-reader';
+export * from './ledger.repository';
+export * from './rates.repository';
+export * from './org.repository';
+export * from './chargeback.repository';

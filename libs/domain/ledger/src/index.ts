@@ -1,0 +1,6 @@
+export * from './billing-period';
+export * from './call-identity';
+export * from './cost-vector';
+export * from './ledger-row';
+export * from './ports';
+export * from './reprice';
