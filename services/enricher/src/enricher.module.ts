@@ -9,6 +9,8 @@ import { RawCallsConsumer } from './inbound/raw-calls.consumer';
 import { OrgCache } from './outbound/org-cache';
 import { SeenEventsStore } from './outbound/seen-events.store';
 
+const INGEST_SEND_DEADLINE_MS = 3000;
+
 /**
  * Validates the ownership envelope of raw calls, resolves owners, pseudonymises ids and normalises
  * usage (libs/domain/enrichment); consumes llm.calls.raw.v1 and serves HTTP ingest.
@@ -26,7 +28,8 @@ export class EnricherModule {
       controllers: [RawCallsConsumer, IngestController],
       providers: [
         { provide: EnricherMetrics, useValue: metrics },
-        { provide: RAW_PRODUCER, useValue: producer },
+        // HTTP callers wait on this producer: a broker outage answers 503 within the deadline.
+        { provide: RAW_PRODUCER, useValue: producer.withDeadline(INGEST_SEND_DEADLINE_MS) },
         {
           provide: INGEST_SETTINGS,
           useValue: {
