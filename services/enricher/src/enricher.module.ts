@@ -6,7 +6,7 @@ import { INGEST_SETTINGS, RAW_PRODUCER, type IngestSettings } from './enricher.t
 import { EnrichmentPipeline } from './enrichment.pipeline';
 import { IngestController } from './inbound/ingest.controller';
 import { RawCallsConsumer } from './inbound/raw-calls.consumer';
-import { OrgCache } from './outbound/org-cache';
+import { OrgCache } from './outbound/org.cache';
 import { SeenEventsStore } from './outbound/seen-events.store';
 
 const INGEST_SEND_DEADLINE_MS = 3000;

@@ -12,7 +12,7 @@ import {
   type QuarantinePublisher,
 } from '@tokentally/platform-kafka';
 import type { EnricherMetrics } from './enricher.metrics';
-import type { OrgCache } from './outbound/org-cache';
+import type { OrgCache } from './outbound/org.cache';
 import type { SeenEventsStore } from './outbound/seen-events.store';
 
 export interface PipelineSettings {
