@@ -102,12 +102,14 @@ describe('services ride out PostgreSQL and broker outages (issue 9, items 18, 21
       brokers: stackEnv.brokers,
       registryUrl: stackEnv.registryUrl,
       flushIntervalMs: 10_000,
+      logger: silentLogger,
       retry: { attempts: 20, initialDelayMs: 200, maxDelayMs: 1000, sendTimeoutMs: 1000 },
     });
     const impatient = await CallRecorder.connect({
       brokers: stackEnv.brokers,
       registryUrl: stackEnv.registryUrl,
       flushIntervalMs: 10_000,
+      logger: silentLogger,
       retry: { attempts: 2, initialDelayMs: 100, maxDelayMs: 100, sendTimeoutMs: 500 },
     });
     const viaSdk = [event('sdk', 1), event('sdk', 2), event('sdk', 3)];
