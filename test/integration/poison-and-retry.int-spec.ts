@@ -155,7 +155,9 @@ describe('consumer: bad bytes are quarantined with a reason, handler failures ar
 
   it('reports a partition whose batch keeps failing as stalled (health and metrics) and clears it once it passes', async () => {
     const topic = await harness.topic(TOPICS.rawCalls, 'stalled');
-    await harness.producer.send(topic, [{ key: 'k', value: buildRawCallEvent(1) }]);
+    await harness.producer.sendEncoded(topic.name, [
+      { key: 'k', value: harness.registry.encode(topic, buildRawCallEvent(1)), partition: 0 },
+    ]);
     const groupId = `test-stalled-${randomUUID()}`;
     let broken = true;
     const metrics = new ServiceMetrics('test', { defaultMetrics: false });

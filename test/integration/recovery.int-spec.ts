@@ -169,7 +169,7 @@ describe('recovery: nothing a producer sends stops a partition, stops commit, re
     await waitUntil(
       'first enricher joined',
       async () =>
-        /"consumer llm.calls.raw.v1":\{"status":"up"[^}]*"detail":"running"/.test(
+        /"consumer:llm.calls.raw.v1":\{"status":"up"[^}]*"detail":"running"/.test(
           await (await fetch(`${first.url}/health`)).text(),
         ),
       60000,

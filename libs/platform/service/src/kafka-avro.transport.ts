@@ -42,7 +42,7 @@ export class KafkaAvroTransport extends Server implements CustomTransportStrateg
             });
           },
         });
-        this.runtime.health.register(`consumer ${topic.name}`, () => consumer.health.check());
+        this.runtime.health.register(`consumer:${topic.name}`, () => consumer.health.check());
         this.consumers.push(consumer);
         // Not awaited: joining the group can wait out a dead predecessor's session, and HTTP ingest
         // (which needs only the producer) must answer meanwhile. /health says "joining" until then.
