@@ -152,4 +152,50 @@ describe('consumer: bad bytes are quarantined with a reason, handler failures ar
       /tokentally_handler_errors_total\{topic="[^"]+",service="test"\} 2/,
     );
   });
+
+  it('reports a partition whose batch keeps failing as stalled (health and metrics) and clears it once it passes', async () => {
+    const topic = await harness.topic(TOPICS.rawCalls, 'stalled');
+    await harness.producer.sendEncoded(topic.name, [
+      { key: 'k', value: harness.registry.encode(topic, buildRawCallEvent(1)), partition: 0 },
+    ]);
+    const groupId = `test-stalled-${randomUUID()}`;
+    let broken = true;
+    const metrics = new ServiceMetrics('test', { defaultMetrics: false });
+    const consumer = new BatchConsumer(harness.kafka, new AvroRegistry(stackEnv.registryUrl), {
+      groupId,
+      topic,
+      logger: silentLogger,
+      metrics,
+      retry: { attempts: 3, initialDelayMs: 50, maxDelayMs: 100 },
+      handler: async () => {
+        if (broken) throw new Error('invalid byte sequence for encoding "UTF8": 0x00');
+      },
+      onPoison: async () => undefined,
+    });
+    await consumer.start();
+    try {
+      const reason = await waitUntil(
+        'partition reported stalled',
+        () =>
+          consumer.health.check().then(
+            () => undefined,
+            (error: Error) => error.message,
+          ),
+        60000,
+      );
+      expect(reason).toMatch(/\[0\] stalled at offset 0 .* after \d+ attempts: invalid byte sequence/);
+      expect(await metrics.render()).toMatch(
+        new RegExp(`tokentally_consumer_stalled\\{topic="${topic.name}",partition="0",service="test"\\} 1`),
+      );
+      expect(await harness.committedEqualsEnd(groupId, topic.name)).toBe(false);
+      broken = false;
+      await waitUntil('offsets committed', () => harness.committedEqualsEnd(groupId, topic.name), 30000);
+      await expect(consumer.health.check()).resolves.toBe('running');
+      expect(await metrics.render()).toMatch(
+        new RegExp(`tokentally_consumer_stalled\\{topic="${topic.name}",partition="0",service="test"\\} 0`),
+      );
+    } finally {
+      await consumer.stop();
+    }
+  });
 });

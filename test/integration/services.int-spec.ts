@@ -57,6 +57,7 @@ describe('walking skeleton: every service boots on the real stack', () => {
         ((await (await fetch(`${service.url}/health`)).json()) as { checks: object }).checks,
       ).sort();
     expect(await checksOf(services[0] as ServiceProcess)).toEqual([
+      'consumer:llm.calls.raw.v1',
       'kafka',
       'postgres',
       'redis',

@@ -1,4 +1,10 @@
-export { CallRecorder, InvalidCallEventError, type RecorderOptions } from './recorder';
+export {
+  CallRecorder,
+  InvalidCallEventError,
+  UndeliveredCallsError,
+  type RecorderOptions,
+  type RetryOptions,
+} from './recorder';
 export {
   fromAnthropic,
   fromAzureOpenAI,

@@ -18,6 +18,30 @@ export class InvalidCallEventError extends Error {
   }
 }
 
+/** Thrown by flush() and close() when calls could not be delivered after every retry; nothing is lost silently. */
+export class UndeliveredCallsError extends Error {
+  constructor(
+    /** The calls the broker never acknowledged, in record() order: resend them or store them. */
+    readonly undelivered: readonly RawCallEvent[],
+    cause: unknown,
+  ) {
+    super(
+      `tokentally: ${undelivered.length} recorded call(s) could not be delivered: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.name = 'UndeliveredCallsError';
+  }
+}
+
+export interface RetryOptions {
+  /** Sends of one batch before it counts as undelivered (default 5). */
+  attempts: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** Bound on one send attempt (default 10 s): a broker that does not answer is retried, not awaited. */
+  sendTimeoutMs: number;
+}
+
 export interface RecorderOptions {
   brokers: string[];
   registryUrl: string;
@@ -28,20 +52,30 @@ export interface RecorderOptions {
   flushIntervalMs?: number;
   topic?: TopicSpec<RawCallEvent>;
   logger?: Logger;
+  retry?: Partial<RetryOptions>;
 }
+
+const DEFAULT_RETRY: RetryOptions = {
+  attempts: 5,
+  initialDelayMs: 250,
+  maxDelayMs: 4000,
+  sendTimeoutMs: 10000,
+};
 
 /**
  * Publishes one raw call event per provider call. `record()` validates the envelope synchronously
  * (typed error naming the field) and buffers; buffered calls go out with `sendBatch`, keyed by
- * trace_id so a request's calls share a partition, on size or time. `flush()` waits for the broker's
- * acknowledgement; `close()` flushes and disconnects (call it on shutdown). The event_id makes
+ * trace_id so a request's calls share a partition, on size or time. A failed send is retried with
+ * backoff (bounded); a batch that still fails is kept, not dropped: `flush()` and `close()` throw an
+ * UndeliveredCallsError holding those calls, after a last attempt to deliver them. The event_id makes
  * re-sends idempotent downstream.
  */
 export class CallRecorder {
   private buffer: RawCallEvent[] = [];
+  private undelivered: RawCallEvent[] = [];
+  private lastError: unknown;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> = Promise.resolve();
-  private failure: Error | undefined;
 
   private constructor(
     private readonly producer: AvroProducer,
@@ -49,11 +83,13 @@ export class CallRecorder {
     private readonly maxBatch: number,
     private readonly flushIntervalMs: number,
     private readonly logger: Logger,
+    private readonly retry: RetryOptions,
   ) {}
 
   static async connect(options: RecorderOptions): Promise<CallRecorder> {
     const logger = options.logger ?? createLogger('tokentally-sdk', 'warn');
     const topic = options.topic ?? TOPICS.rawCalls;
+    const retry = { ...DEFAULT_RETRY, ...options.retry };
     const kafka = createKafkaClient({
       clientId: options.clientId ?? 'tokentally-sdk',
       brokers: options.brokers,
@@ -63,11 +99,22 @@ export class CallRecorder {
     await registry.registerWriters([topic]);
     const producer = new AvroProducer(kafka, registry);
     await producer.connect();
-    return new CallRecorder(producer, topic, options.maxBatch ?? 500, options.flushIntervalMs ?? 200, logger);
+    return new CallRecorder(
+      producer.withDeadline(retry.sendTimeoutMs),
+      topic,
+      options.maxBatch ?? 500,
+      options.flushIntervalMs ?? 200,
+      logger,
+      retry,
+    );
+  }
+
+  /** Calls that exhausted their retries and wait for the next flush() or close(). */
+  get pending(): readonly RawCallEvent[] {
+    return this.undelivered;
   }
 
   record(event: RawCallEvent, now: number = Date.now()): void {
-    if (this.failure) throw this.failure;
     const valid = validateRawEvent(event, now);
     if (!valid.ok) throw new InvalidCallEventError(valid.rejection);
     this.buffer.push(event);
@@ -75,21 +122,24 @@ export class CallRecorder {
     else this.timer ??= setTimeout(() => void this.startFlush(), this.flushIntervalMs);
   }
 
-  /** Sends everything recorded so far and resolves when the broker has it. */
+  /**
+   * Sends everything recorded so far (and what failed before) and resolves when the broker has it;
+   * throws UndeliveredCallsError with the calls that still could not be sent (they stay pending).
+   */
   async flush(): Promise<void> {
+    const earlier = this.undelivered;
+    this.undelivered = [];
+    this.buffer = [...earlier, ...this.buffer];
     await this.startFlush();
-    if (this.failure) {
-      const failure = this.failure;
-      this.failure = undefined;
-      throw failure;
-    }
+    if (this.undelivered.length > 0) throw new UndeliveredCallsError([...this.undelivered], this.lastError);
   }
 
+  /** Flushes and disconnects; throws UndeliveredCallsError naming every call it could not deliver. */
   async close(): Promise<void> {
     try {
       await this.flush();
     } finally {
-      await this.producer.disconnect();
+      await this.producer.disconnect().catch(() => undefined);
     }
   }
 
@@ -99,18 +149,43 @@ export class CallRecorder {
     const batch = this.buffer;
     this.buffer = [];
     // Sends are chained so batches leave in record() order.
-    this.inFlight = this.inFlight.then(async () => {
-      if (batch.length === 0) return;
+    this.inFlight = this.inFlight.then(() => this.sendWithRetry(batch));
+    return this.inFlight;
+  }
+
+  private async sendWithRetry(batch: RawCallEvent[]): Promise<void> {
+    if (batch.length === 0) return;
+    let delay = this.retry.initialDelayMs;
+    for (let attempt = 1; ; attempt++) {
       try {
         await this.producer.send(
           this.topic,
           batch.map((value) => ({ key: value.trace_id, value })),
         );
+        return;
       } catch (error) {
-        this.logger.error('tokentally: sending recorded calls failed', { count: batch.length, error });
-        this.failure = error instanceof Error ? error : new Error(String(error));
+        this.lastError = error;
+        if (attempt >= this.retry.attempts) {
+          this.logger.error(
+            'tokentally: recorded calls not delivered after retries; kept for flush()/close()',
+            {
+              count: batch.length,
+              attempts: attempt,
+              error,
+            },
+          );
+          this.undelivered.push(...batch);
+          return;
+        }
+        this.logger.warn('tokentally: sending recorded calls failed, retrying', {
+          count: batch.length,
+          attempt,
+          delayMs: delay,
+          error,
+        });
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, this.retry.maxDelayMs);
       }
-    });
-    return this.inFlight;
+    }
   }
 }

@@ -6,8 +6,10 @@ import { INGEST_SETTINGS, RAW_PRODUCER, type IngestSettings } from './enricher.t
 import { EnrichmentPipeline } from './enrichment.pipeline';
 import { IngestController } from './inbound/ingest.controller';
 import { RawCallsConsumer } from './inbound/raw-calls.consumer';
-import { OrgCache } from './outbound/org-cache';
+import { OrgCache } from './outbound/org.cache';
 import { SeenEventsStore } from './outbound/seen-events.store';
+
+const INGEST_SEND_DEADLINE_MS = 3000;
 
 /**
  * Validates the ownership envelope of raw calls, resolves owners, pseudonymises ids and normalises
@@ -26,7 +28,8 @@ export class EnricherModule {
       controllers: [RawCallsConsumer, IngestController],
       providers: [
         { provide: EnricherMetrics, useValue: metrics },
-        { provide: RAW_PRODUCER, useValue: producer },
+        // HTTP callers wait on this producer: a broker outage answers 503 within the deadline.
+        { provide: RAW_PRODUCER, useValue: producer.withDeadline(INGEST_SEND_DEADLINE_MS) },
         {
           provide: INGEST_SETTINGS,
           useValue: {

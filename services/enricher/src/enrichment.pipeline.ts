@@ -6,14 +6,13 @@ import {
 } from '@tokentally/contracts';
 import { enrichCall, type Enforcement, type PseudonymKey } from '@tokentally/domain-enrichment';
 import {
-  quarantineIdFor,
   type AvroProducer,
   type ConsumedRecord,
   type OutgoingRecord,
   type QuarantinePublisher,
 } from '@tokentally/platform-kafka';
 import type { EnricherMetrics } from './enricher.metrics';
-import type { OrgCache } from './outbound/org-cache';
+import type { OrgCache } from './outbound/org.cache';
 import type { SeenEventsStore } from './outbound/seen-events.store';
 
 export interface PipelineSettings {
@@ -76,23 +75,11 @@ export class EnrichmentPipeline {
       }
       const { reason, field, message } = outcome.rejection;
       quarantined.push(
-        this.quarantine.record({
-          quarantine_id: quarantineIdFor(
-            'enricher',
-            record.topic,
-            record.partition,
-            record.offset,
-            record.rawValue,
-          ),
-          event_id: raw.event_id || null,
-          trace_id: raw.trace_id || record.key,
+        this.quarantine.fromConsumed(record, {
+          event_id: raw.event_id,
+          trace_id: raw.trace_id,
           reason,
           message: field ? `${field}: ${message}` : message,
-          source_topic: record.topic,
-          source_partition: record.partition,
-          source_offset: Number(record.offset),
-          original_payload: record.rawValue,
-          payload_encoding: 'avro_confluent',
         }),
       );
     }

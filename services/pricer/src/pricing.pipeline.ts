@@ -6,12 +6,7 @@ import {
 } from '@tokentally/contracts';
 import { priceEnrichedCall } from '@tokentally/domain-pricing';
 import type { LedgerWriter } from '@tokentally/domain-ledger';
-import {
-  quarantineIdFor,
-  type AvroProducer,
-  type ConsumedRecord,
-  type QuarantinePublisher,
-} from '@tokentally/platform-kafka';
+import { type AvroProducer, type ConsumedRecord, type QuarantinePublisher } from '@tokentally/platform-kafka';
 import type { RateBookCache } from './outbound/rate-book.cache';
 import type { PricerMetrics } from './pricer.metrics';
 
@@ -94,23 +89,11 @@ export class PricingPipeline {
     reason: QuarantineRecord['reason'],
     message: string,
   ): QuarantineRecord {
-    return this.quarantine.record({
-      quarantine_id: quarantineIdFor(
-        'pricer',
-        record.topic,
-        record.partition,
-        record.offset,
-        record.rawValue,
-      ),
+    return this.quarantine.fromConsumed(record, {
       event_id: record.value.event_id,
       trace_id: record.value.trace_id,
       reason,
       message,
-      source_topic: record.topic,
-      source_partition: record.partition,
-      source_offset: Number(record.offset),
-      original_payload: record.rawValue,
-      payload_encoding: 'avro_confluent',
     });
   }
 }

@@ -7,16 +7,28 @@ export interface PoolOptions {
   connectionString: string;
   max?: number;
   applicationName?: string;
+  /** Told about connections that broke (server restart, network); default: ignored. */
+  onError?: (error: Error) => void;
 }
 
+/**
+ * A pg pool that survives a server restart. pg emits 'error' on the pool for an idle connection and on
+ * the client for a checked-out one that is between queries; without a listener either event kills the
+ * process. The broken connection is discarded either way, and the next query opens a new one (queries
+ * in flight fail and are retried by their caller).
+ */
 export function createPool(options: PoolOptions): Pool {
-  return new Pool({
+  const pool = new Pool({
     connectionString: options.connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'tokentally',
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30000,
   });
+  const onError = options.onError ?? ((): void => undefined);
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
+  return pool;
 }
 
 /** Readiness probe. */

@@ -51,6 +51,14 @@ function filterParams(filter: QuarantineFilter): unknown[] {
   ];
 }
 
+/**
+ * PostgreSQL text cannot hold U+0000, and a producer may send it in a key or an id: written as the
+ * six characters `\u0000` (the exact bytes stay in original_payload), so quarantine stores anything.
+ */
+export function pgText<T extends string | null>(value: T): T {
+  return (value === null ? value : value.replaceAll('\u0000', '\\u0000')) as T;
+}
+
 /** The Postgres side of quarantine: every record also lands here, keyed so redelivery adds nothing. */
 export class QuarantineRepository {
   constructor(private readonly pool: Pool) {}
@@ -65,12 +73,12 @@ export class QuarantineRepository {
        ON CONFLICT (quarantine_id) DO NOTHING`,
       [
         records.map((r) => r.quarantine_id),
-        records.map((r) => r.event_id),
-        records.map((r) => r.trace_id),
+        records.map((r) => pgText(r.event_id)),
+        records.map((r) => pgText(r.trace_id)),
         records.map((r) => r.stage),
         records.map((r) => r.reason),
-        records.map((r) => r.message),
-        records.map((r) => r.source_topic),
+        records.map((r) => pgText(r.message)),
+        records.map((r) => pgText(r.source_topic)),
         records.map((r) => r.source_partition),
         records.map((r) => r.source_offset),
         records.map((r) => r.original_payload),

@@ -2,6 +2,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { TopicSpec } from '@tokentally/contracts';
 import type { Logger, ServiceMetrics } from '@tokentally/platform-observability';
 import type { AvroRegistry } from './avro-registry';
+import { ConsumerHealth } from './consumer-health';
 import type { DecodeError } from './errors';
 
 export interface ConsumedRecord<T> {
@@ -32,6 +33,7 @@ export type BatchHandler<T> = (records: ConsumedRecord<T>[], context: BatchConte
 export type PoisonHandler = (messages: PoisonMessage[]) => Promise<void>;
 
 export interface RetryPolicy {
+  /** Failed attempts of one batch after which its partition is reported stalled (it keeps retrying). */
   attempts: number;
   initialDelayMs: number;
   maxDelayMs: number;
@@ -51,9 +53,27 @@ export interface BatchConsumerOptions<T> {
   partitionsConcurrency?: number;
   /** Bounds the batch handed to the handler (kafkajs fetches by bytes). */
   maxBytesPerPartition?: number;
+  /** How long the group waits for a silent member before giving its partitions away (default 6 s). */
+  sessionTimeoutMs?: number;
 }
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 6, initialDelayMs: 200, maxDelayMs: 5000 };
+/**
+ * 6 s is the broker's default group.min.session.timeout.ms: a member killed with -9 loses its
+ * partitions (and a restarted one can join) after at most this long, instead of kafkajs's 30 s.
+ * Heartbeats go out every second, also while a batch is being handled, so a slow batch is not
+ * mistaken for a dead member.
+ */
+export const DEFAULT_SESSION_TIMEOUT_MS = 6000;
+const HEARTBEAT_INTERVAL_MS = 1000;
+/** An idle fetch returns after this long; it bounds how long a graceful stop waits for the fetch loop. */
+const MAX_WAIT_MS = 500;
+
+class StoppingError extends Error {
+  constructor() {
+    super('consumer is stopping; the batch is left uncommitted and will be redelivered');
+  }
+}
 
 /**
  * At-least-once consumption with `eachBatch`. For each fetched batch: decode everything, route what
@@ -61,13 +81,15 @@ const DEFAULT_RETRY: RetryPolicy = { attempts: 6, initialDelayMs: 200, maxDelayM
  * after the batch's last message. A crash anywhere before the commit means the batch is delivered again,
  * so handlers must be idempotent (the ledger is keyed by event_id for exactly that reason).
  *
- * A failing handler is retried with exponential backoff while heartbeating (so the group does not
- * evict us); after the last attempt the error escapes, kafkajs restarts the consumer and the same
- * uncommitted batch is fetched again.
+ * A failing batch (handler, quarantine or registry) is retried with exponential backoff, capped, for
+ * as long as it fails, heartbeating meanwhile: a database or registry outage pauses the partition and
+ * it resumes by itself. After `retry.attempts` failures the partition is reported stalled by health and
+ * metrics. A stop ends the retries; what was not handled is not committed.
  */
 export class BatchConsumer<T> {
   private readonly consumer: Consumer;
   private readonly retry: RetryPolicy;
+  readonly health: ConsumerHealth;
 
   constructor(
     kafka: Kafka,
@@ -75,14 +97,21 @@ export class BatchConsumer<T> {
     private readonly options: BatchConsumerOptions<T>,
   ) {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.health = new ConsumerHealth(options.topic.name, this.retry.attempts);
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30000,
-      heartbeatInterval: 3000,
+      sessionTimeout: options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+      maxWaitTimeInMs: MAX_WAIT_MS,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 1048576,
     });
     registry.useReaders([options.topic]);
+    // kafkajs retries a failed join on its own (run() resolves anyway): follow its events instead.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.health.started());
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      if (this.health.phase === 'starting') this.health.startFailed(event.payload.error);
+    });
   }
 
   get groupId(): string {
@@ -93,6 +122,7 @@ export class BatchConsumer<T> {
     return this.options.topic.name;
   }
 
+  /** Connects, subscribes and starts the group join (health says `starting` until it completed). */
   async start(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({
@@ -107,22 +137,59 @@ export class BatchConsumer<T> {
     });
   }
 
-  /** Graceful: kafkajs waits for the batch in flight to finish (and commit) before leaving the group. */
+  /**
+   * Graceful: kafkajs lets the batch in flight finish, which commits it (see handleBatch), then the
+   * consumer leaves the group so its partitions move at once instead of after the session timeout.
+   */
   async stop(): Promise<void> {
+    this.health.phase = 'stopping';
     await this.consumer.disconnect();
+    this.health.phase = 'stopped';
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
-    const heartbeat = (): Promise<void> => payload.heartbeat();
-    const { topic, logger, metrics } = { ...this.options, topic: this.options.topic };
+    const { topic, logger, metrics } = this.options;
     const started = process.hrtime.bigint();
     metrics?.eventsIn.inc({ topic: topic.name }, batch.messages.length);
     metrics?.batchSize.observe({ topic: topic.name }, batch.messages.length);
 
+    // Heartbeats keep flowing while the batch is handled (kafkajs sends one only when asked).
+    const heartbeat = (): Promise<void> => payload.heartbeat();
+    const beating = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_INTERVAL_MS);
+    let poisonCount = 0;
+    try {
+      poisonCount = await this.withRetry(batch.partition, batch.firstOffset() ?? '?', payload, () =>
+        this.decodeAndHandle(payload),
+      );
+    } finally {
+      clearInterval(beating);
+    }
+
+    // Resolving moves kafkajs's in-memory fetch position (without it the same batch is fetched again);
+    // committing makes the progress durable for the group. Both only after the batch was handled.
+    // The commit goes through the payload, not consumer.commitOffsets(): kafkajs's runner.stop() clears
+    // its `running` flag before the batch in flight ends, and consumer.commitOffsets() then silently
+    // does nothing, so a batch finished during a graceful stop would be redelivered after restart.
+    payload.resolveOffset(batch.lastOffset());
+    const nextOffset = (BigInt(batch.lastOffset()) + 1n).toString();
+    await payload.commitOffsetsIfNecessary({
+      topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset }] }],
+    });
+    metrics?.processingSeconds.observe(
+      { stage: topic.name },
+      Number(process.hrtime.bigint() - started) / 1e9,
+    );
+    if (poisonCount > 0)
+      logger.warn('undecodable messages routed to quarantine', { topic: topic.name, count: poisonCount });
+  }
+
+  /** Returns how many messages went to the poison hook. */
+  private async decodeAndHandle(payload: EachBatchPayload): Promise<number> {
+    const { batch } = payload;
     const outcomes = await this.registry.decodeBatch(
-      topic,
+      this.options.topic,
       batch.messages.map((m) => m.value),
     );
     const records: ConsumedRecord<T>[] = [];
@@ -144,53 +211,62 @@ export class BatchConsumer<T> {
         });
       else poison.push({ ...base, value: message.value, error: outcome.error });
     });
-
-    await this.withRetry(async () => {
-      if (poison.length > 0) await this.options.onPoison(poison);
-      if (records.length > 0) await this.options.handler(records, { heartbeat });
-    }, heartbeat);
-
-    // Resolving moves kafkajs's in-memory fetch position (without it the same batch is fetched again);
-    // committing makes the progress durable for the group. Both only after the batch was handled.
-    payload.resolveOffset(batch.lastOffset());
-    const nextOffset = (BigInt(batch.lastOffset()) + 1n).toString();
-    await this.consumer.commitOffsets([
-      { topic: batch.topic, partition: batch.partition, offset: nextOffset },
-    ]);
-    metrics?.processingSeconds.observe(
-      { stage: topic.name },
-      Number(process.hrtime.bigint() - started) / 1e9,
-    );
-    if (poison.length > 0)
-      logger.warn('undecodable messages routed to quarantine', { topic: topic.name, count: poison.length });
+    if (poison.length > 0) await this.options.onPoison(poison);
+    if (records.length > 0) await this.options.handler(records, { heartbeat: () => payload.heartbeat() });
+    return poison.length;
   }
 
-  private async withRetry(work: () => Promise<void>, heartbeat: () => Promise<void>): Promise<void> {
+  private async withRetry<R>(
+    partition: number,
+    offset: string,
+    payload: EachBatchPayload,
+    work: () => Promise<R>,
+  ): Promise<R> {
+    const { topic, metrics, logger } = this.options;
     let delay = this.retry.initialDelayMs;
     for (let attempt = 1; ; attempt++) {
       try {
-        await work();
-        return;
+        const result = await work();
+        if (this.health.stalledPartitions().includes(partition))
+          logger.info('stalled partition recovered', { topic: topic.name, partition, attempts: attempt });
+        this.health.succeeded(partition);
+        metrics?.consumerStalled.set({ topic: topic.name, partition: String(partition) }, 0);
+        return result;
       } catch (error) {
-        this.options.metrics?.handlerErrors.inc({ topic: this.options.topic.name });
-        if (attempt >= this.retry.attempts) throw error;
-        this.options.logger.warn('batch handler failed, retrying', {
-          topic: this.options.topic.name,
+        metrics?.handlerErrors.inc({ topic: topic.name });
+        const stalled = this.health.failed(partition, offset, error);
+        if (stalled) metrics?.consumerStalled.set({ topic: topic.name, partition: String(partition) }, 1);
+        const detail = {
+          topic: topic.name,
+          partition,
+          offset,
           attempt,
           delayMs: delay,
           error,
-        });
-        await sleepWithHeartbeat(delay, heartbeat);
+        };
+        if (stalled) logger.error('batch keeps failing, partition stalled; retrying', detail);
+        else logger.warn('batch failed, retrying', detail);
+        if (!payload.isRunning()) throw new StoppingError();
+        await sleepWithHeartbeat(
+          delay,
+          () => payload.heartbeat(),
+          () => payload.isRunning(),
+        );
+        if (!payload.isRunning() || payload.isStale()) throw new StoppingError();
         delay = Math.min(delay * 2, this.retry.maxDelayMs);
       }
     }
   }
 }
 
-async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>): Promise<void> {
+async function sleepWithHeartbeat(
+  ms: number,
+  heartbeat: () => Promise<void>,
+  running: () => boolean,
+): Promise<void> {
   const until = Date.now() + ms;
-  while (Date.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, until - Date.now())));
+  while (Date.now() < until && running()) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(200, until - Date.now())));
     await heartbeat();
   }
 }

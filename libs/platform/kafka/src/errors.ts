@@ -20,3 +20,19 @@ export class EncodeError extends Error {
     this.name = 'EncodeError';
   }
 }
+
+/**
+ * The broker did not take a send in time (down, unreachable, partitions without a leader). Request
+ * paths answer 503 with Retry-After for it; the records may still land later (kafkajs keeps retrying
+ * in the background), which is safe because every consumer deduplicates by event_id.
+ */
+export class BrokerUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'BrokerUnavailableError';
+  }
+}

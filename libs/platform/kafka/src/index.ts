@@ -4,6 +4,8 @@ export * from './avro-registry';
 export * from './avro-producer';
 export * from './batch-consumer';
 export * from './quarantine-publisher';
+export * from './quarantine-record.builder';
 export * from './consumer-lag';
 export * from './errors';
 export * from './payload-seal';
+export * from './consumer-health';

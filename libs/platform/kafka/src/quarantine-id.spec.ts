@@ -1,4 +1,4 @@
-import { quarantineIdFor } from './quarantine-publisher';
+import { quarantineIdFor } from './quarantine-record.builder';
 
 describe('quarantineIdFor', () => {
   const bytes = Buffer.from([0, 0, 0, 0, 1, 42]);

@@ -1,12 +1,14 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { TOPICS, type QuarantineRecord, type TopicSpec } from '@tokentally/contracts';
 import type { ServiceMetrics } from '@tokentally/platform-observability';
 import type { AvroProducer } from './avro-producer';
-import type { PoisonMessage } from './batch-consumer';
+import type { ConsumedRecord, PoisonMessage } from './batch-consumer';
 import type { PayloadSeal } from './payload-seal';
-
-export type QuarantineStage = QuarantineRecord['stage'];
-export type QuarantineReason = QuarantineRecord['reason'];
+import {
+  buildQuarantineRecord,
+  type QuarantineCause,
+  type QuarantineStage,
+  type SourceMessage,
+} from './quarantine-record.builder';
 
 export interface QuarantineOptions {
   stage: QuarantineStage;
@@ -17,25 +19,6 @@ export interface QuarantineOptions {
   /** Encrypts original payloads (they may hold raw user ids) before they leave the service. */
   seal?: PayloadSeal;
   clock?: () => number;
-}
-
-/**
- * Same source message, same quarantine id: a redelivered batch re-publishes records the table already
- * holds (and the table ignores them), instead of inventing new ones. The bytes are part of the
- * identity because offsets alone are reused when a topic or cluster is re-created.
- */
-export function quarantineIdFor(
-  stage: string,
-  topic: string,
-  partition: number,
-  offset: string,
-  payload: Buffer | null,
-): string {
-  const hex = createHash('sha256')
-    .update(`${stage}|${topic}|${partition}|${offset}|`)
-    .update(payload ?? Buffer.alloc(0))
-    .digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 /**
@@ -55,47 +38,34 @@ export class QuarantinePublisher {
     this.clock = options.clock ?? Date.now;
   }
 
+  get stage(): QuarantineStage {
+    return this.options.stage;
+  }
+
   async publishPoison(messages: readonly PoisonMessage[]): Promise<void> {
     await this.publish(
       messages.map((message) =>
-        this.record({
-          quarantine_id: quarantineIdFor(
-            this.options.stage,
-            message.topic,
-            message.partition,
-            message.offset,
-            message.value,
-          ),
-          event_id: null,
-          trace_id: message.key,
+        this.fromMessage(message, {
           reason: message.error.reason,
           message: message.error.message,
-          source_topic: message.topic,
-          source_partition: message.partition,
-          source_offset: Number(message.offset),
-          original_payload: message.value ?? Buffer.alloc(0),
           payload_encoding: message.error.reason === 'UNKNOWN_SCHEMA' ? 'avro_confluent' : 'unknown',
         }),
       ),
     );
   }
 
-  /** Fills in stage, time and defaults. */
-  record(
-    fields: Omit<QuarantineRecord, 'stage' | 'quarantined_at' | 'attempts' | 'quarantine_id' | 'sealed'> & {
-      quarantine_id?: string;
-    },
-  ): QuarantineRecord {
-    const seal = this.options.seal;
-    return {
-      ...fields,
-      original_payload: seal ? seal.seal(fields.original_payload) : fields.original_payload,
-      sealed: seal !== undefined,
-      quarantine_id: fields.quarantine_id ?? randomUUID(),
+  /** The record for a decoded message that this stage refuses (its bytes are the consumed ones). */
+  fromConsumed(record: ConsumedRecord<unknown>, cause: QuarantineCause): QuarantineRecord {
+    return this.fromMessage({ ...record, value: record.rawValue }, cause);
+  }
+
+  /** The record for any consumed message, under this publisher's stage, seal and clock. */
+  fromMessage(source: SourceMessage, cause: QuarantineCause): QuarantineRecord {
+    return buildQuarantineRecord(source, cause, {
       stage: this.options.stage,
-      quarantined_at: this.clock(),
-      attempts: 0,
-    };
+      now: this.clock(),
+      ...(this.options.seal ? { seal: this.options.seal } : {}),
+    });
   }
 
   async publish(records: readonly QuarantineRecord[]): Promise<void> {

@@ -13,6 +13,7 @@ export class ServiceMetrics {
   readonly processingSeconds: Histogram<'stage'>;
   readonly batchSize: Histogram<'topic'>;
   readonly consumerLag: Gauge<'group' | 'topic' | 'partition'>;
+  readonly consumerStalled: Gauge<'topic' | 'partition'>;
 
   constructor(
     readonly service: string,
@@ -63,6 +64,12 @@ export class ServiceMetrics {
       name: 'tokentally_consumer_lag',
       help: 'Messages between the committed offset and the log end, per topic-partition',
       labelNames: ['group', 'topic', 'partition'],
+      registers,
+    });
+    this.consumerStalled = new Gauge({
+      name: 'tokentally_consumer_stalled',
+      help: "1 while a partition's batch keeps failing (it is retried, nothing after it is processed)",
+      labelNames: ['topic', 'partition'],
       registers,
     });
   }

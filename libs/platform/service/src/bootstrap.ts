@@ -1,10 +1,12 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { TopicSpec } from '@tokentally/contracts';
 import { ConfigError, SERVICE_ENV, loadConfig, type ServiceName } from '@tokentally/platform-config';
 import type { QuarantineStage } from '@tokentally/platform-kafka';
+import { BrokerUnavailableFilter } from './broker-unavailable.filter';
 import { KafkaAvroTransport } from './kafka-avro.transport';
 import { NestLoggerAdapter } from './nest-logger';
 import { ServiceRuntime, type ServiceDependencies } from './service-runtime';
@@ -65,6 +67,7 @@ export async function startService<N extends ServiceName>(
     bufferLogs: false,
     bodyParser: false,
   });
+  app.useGlobalFilters(new BrokerUnavailableFilter());
   const limit = definition.jsonBodyLimitBytes?.(config) ?? 1_048_576;
   app.useBodyParser('json', { limit });
   if (definition.rawBodyTypes) app.useBodyParser('raw', { limit, type: [...definition.rawBodyTypes] });
@@ -92,19 +95,41 @@ export function stopOnSignals(app: INestApplication, runtime: ServiceRuntime, gr
       process.exit(1);
     }, graceMs);
     deadline.unref();
-    app.close().then(
-      () => {
-        runtime.logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        runtime.logger.error('stop failed', { error });
-        process.exit(1);
-      },
-    );
+    drainHttp(app)
+      .then(() => app.close())
+      .then(
+        () => {
+          runtime.logger.info('stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          runtime.logger.error('stop failed', { error });
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * Stops HTTP fast: no new connections, idle keep-alive connections closed as soon as they are idle
+ * (a busy ingest client keeps its connection alive indefinitely, which kept the enricher from stopping
+ * for ~10 s), and whatever is still open after a short grace is cut (the client retries; consumers
+ * deduplicate by event_id).
+ */
+function drainHttp(app: INestApplication, graceMs = 1000): Promise<void> {
+  const server = app.getHttpServer() as Server;
+  const idle = setInterval(() => server.closeIdleConnections(), 50);
+  const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+  return new Promise<void>((resolve) => {
+    // Resolves once every connection is gone: the requests in flight got their answers first.
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  }).finally(() => {
+    clearInterval(idle);
+    clearTimeout(cut);
+  });
 }
 
 /** Entry-point wrapper: config errors print as a clean list, anything else with its message, exit 1. */

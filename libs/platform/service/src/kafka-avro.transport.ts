@@ -13,6 +13,8 @@ import type { ServiceRuntime } from './service-runtime';
 export class KafkaAvroTransport extends Server implements CustomTransportStrategy {
   private readonly consumers: BatchConsumer<unknown>[] = [];
   private lagMonitor?: ConsumerLagMonitor;
+  private readonly starting: Promise<void>[] = [];
+  private closing = false;
 
   constructor(private readonly runtime: ServiceRuntime) {
     super();
@@ -40,8 +42,11 @@ export class KafkaAvroTransport extends Server implements CustomTransportStrateg
             });
           },
         });
-        await consumer.start();
+        this.runtime.health.register(`consumer:${topic.name}`, () => consumer.health.check());
         this.consumers.push(consumer);
+        // Not awaited: joining the group can wait out a dead predecessor's session, and HTTP ingest
+        // (which needs only the producer) must answer meanwhile. /health says "joining" until then.
+        this.starting.push(this.startWithRetry(consumer));
       }
       if (this.consumers.length > 0 && admin) {
         this.lagMonitor = new ConsumerLagMonitor(
@@ -59,8 +64,31 @@ export class KafkaAvroTransport extends Server implements CustomTransportStrateg
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.lagMonitor?.stop();
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+    await Promise.all(this.starting);
+  }
+
+  /** Retries a consumer's start (broker or group coordinator not there yet) with capped backoff. */
+  private async startWithRetry(consumer: BatchConsumer<unknown>): Promise<void> {
+    let delay = 500;
+    while (!this.closing) {
+      try {
+        await consumer.start();
+        return;
+      } catch (error) {
+        if (this.closing) return;
+        consumer.health.startFailed(error);
+        this.runtime.logger.warn('consumer start failed, retrying', {
+          topic: consumer.topicName,
+          delayMs: delay,
+          error,
+        });
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 10000);
+      }
+    }
   }
 
   on(): void {

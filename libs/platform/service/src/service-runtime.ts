@@ -13,6 +13,7 @@ import {
   type QuarantineStage,
 } from '@tokentally/platform-kafka';
 import { createRedisClient, pingRedis } from '@tokentally/platform-redis';
+import { retryStartup } from './startup-retry';
 import {
   HealthRegistry,
   ServiceMetrics,
@@ -36,6 +37,8 @@ export interface ServiceDependencies {
   quarantineStage?: QuarantineStage;
   /** Encrypt quarantined originals with a key derived from this secret (they may hold raw ids). */
   quarantineSealSecret?: string;
+  /** How long start-up waits for PostgreSQL, the broker and the registry to answer (default 120 s). */
+  startupTimeoutMs?: number;
 }
 
 /**
@@ -65,15 +68,20 @@ export class ServiceRuntime {
 
   async start(): Promise<void> {
     const { kafka, postgres, redis } = this.deps;
+    const retry = {
+      logger: this.logger,
+      deadline: Date.now() + (this.deps.startupTimeoutMs ?? 120_000),
+    };
     if (postgres) {
       this.pool = createPool({
         connectionString: postgres.url,
         max: postgres.poolSize,
         applicationName: this.name,
+        onError: (error) => this.logger.warn('postgres connection lost; it is reopened on demand', { error }),
       });
-      const result = await migrate(this.pool);
-      if (result.applied.length > 0) this.logger.info('migrations applied', { applied: result.applied });
       const pool = this.pool;
+      const result = await retryStartup('postgres', () => migrate(pool), retry);
+      if (result.applied.length > 0) this.logger.info('migrations applied', { applied: result.applied });
       this.health.register('postgres', () => pingDatabase(pool));
     }
     if (redis) {
@@ -89,14 +97,26 @@ export class ServiceRuntime {
         logger: this.logger,
       });
       const admin = this.kafka.admin();
-      await admin.connect();
       this.admin = admin;
-      await provisionTopics(admin, ALL_TOPICS);
-      this.registry = new AvroRegistry(kafka.registryUrl);
+      await retryStartup(
+        'kafka',
+        async () => {
+          await admin.connect();
+          await provisionTopics(admin, ALL_TOPICS);
+        },
+        retry,
+      );
+      const avro = new AvroRegistry(kafka.registryUrl);
+      this.registry = avro;
       const quarantineTopics = this.deps.quarantineStage ? [TOPICS.quarantine] : [];
-      await this.registry.registerWriters([...kafka.produces, ...quarantineTopics]);
-      this.producer = new AvroProducer(this.kafka, this.registry, this.metrics);
-      await this.producer.connect();
+      await retryStartup(
+        'schema-registry',
+        () => avro.registerWriters([...kafka.produces, ...quarantineTopics]),
+        retry,
+      );
+      const producer = new AvroProducer(this.kafka, avro, this.metrics);
+      this.producer = producer;
+      await retryStartup('kafka producer', () => producer.connect(), retry);
       if (this.deps.quarantineStage) {
         const table = this.pool ? new QuarantineRepository(this.pool) : undefined;
         this.quarantine = new QuarantinePublisher(this.producer, {
