@@ -3,3 +3,4 @@ export * from './budget-override';
 export * from './budget-decision';
 export * from './worst-case-estimate';
 export * from './request-cap';
+export * from './budget-declaration';
