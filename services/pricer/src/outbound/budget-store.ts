@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { ScopeCounters } from '@tokentally/domain-budget';
+import type {
+  BudgetCounterStore,
+  CounterRule,
+  ReserveStatus,
+  ScopeCounters,
+} from '@tokentally/domain-budget';
 import { CAP_SCRIPT, COMMIT_SCRIPT, REFRESH_SCRIPT, RESERVE_SCRIPT } from './budget-scripts';
-
-export interface ReserveRule {
-  scope: string;
-  limitNanos: bigint;
-  hard: boolean;
-}
-
-export type ReserveStatus = 'reserved' | 'denied' | 'duplicate' | 'unseeded';
 
 export interface ReserveResult {
   status: ReserveStatus;
@@ -42,7 +39,7 @@ const STATUS: Record<number, ReserveStatus> = {
  * Budget counters and request-cap logs in Redis (see budget-scripts.ts for what each key holds). Every
  * key of a period shares the `{period}` hash tag, so a script's keys live on one node of a cluster too.
  */
-export class RedisBudgetStore {
+export class RedisBudgetStore implements BudgetCounterStore {
   private readonly redis: Redis & BudgetCommands;
 
   constructor(
@@ -73,7 +70,7 @@ export class RedisBudgetStore {
     estimateNanos: bigint,
     now: number,
     expiresAt: number,
-    rules: readonly ReserveRule[],
+    rules: readonly CounterRule[],
   ): Promise<ReserveResult> {
     const keys = [this.key(period, 'reservations'), this.key(period, 'expiries'), this.key(period, 'seeded')];
     const args: string[] = [String(now), reservationId, estimateNanos.toString(), String(expiresAt)];
