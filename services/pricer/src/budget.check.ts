@@ -24,6 +24,9 @@ export interface BudgetSettings {
  * route, commits for the pricing pipeline, refreshes for the timer. Logic lives in libs/domain/budget.
  */
 export class BudgetCheck {
+  /** One ledger read per period however many checks find it unseeded at once (a fresh or lost Redis). */
+  private readonly seeding = new Map<string, Promise<void>>();
+
   constructor(
     private readonly policy: BudgetPolicyCache,
     private readonly rates: RateBookCache,
@@ -45,11 +48,22 @@ export class BudgetCheck {
       reservationTtlMs: this.settings.reservationTtlMs,
       failClosed: this.settings.failClosed,
       newReservationId: randomUUID,
-      seed: (period) => refreshFromLedger(period, policy, this.store, this.ledger).then(() => undefined),
+      seed: (period) => this.seed(period),
     });
     stop();
     this.metrics.decisions.inc({ decision: answer.decision, reason: answer.reasonCode });
     return answer;
+  }
+
+  private seed(period: string): Promise<void> {
+    let pending = this.seeding.get(period);
+    if (!pending) {
+      pending = refreshFromLedger(period, this.policy.current, this.store, this.ledger)
+        .then(() => undefined)
+        .finally(() => this.seeding.delete(period));
+      this.seeding.set(period, pending);
+    }
+    return pending;
   }
 
   /** After the ledger committed a batch: never fails the batch (the ledger refresh covers a miss). */
