@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { TOPICS } from '@tokentally/contracts';
 import { BudgetRepository } from '@tokentally/adapters-postgres-budget';
-import { createPool, inTransaction } from '@tokentally/platform-db';
+import { createPool, inTransaction, migrate } from '@tokentally/platform-db';
 import { createRedisClient } from '@tokentally/platform-redis';
+import { BudgetClient } from '@tokentally/sdk';
 import { buildEnrichedCallEvent, KafkaHarness, stackEnv, waitUntil } from '@tokentally/testing';
 import { ServiceProcess } from './service-process';
+import { tally } from './tally';
 
 const RUN = randomBytes(4).toString('hex');
 const TEAM = `it-budget-${RUN}`;
@@ -17,6 +19,8 @@ interface Answer {
   reservation_id: string | null;
   estimate_nanos: string | null;
   remaining_nanos: string | null;
+  reason: string;
+  via_override: boolean;
 }
 
 /**
@@ -60,6 +64,7 @@ describe('budget checks on two real pricers: a hard budget holds, booked calls r
     await harness.start();
     await harness.registry.registerWriters([TOPICS.enrichedCalls]);
     await harness.skipToEnd(GROUP, TOPICS.enrichedCalls.name);
+    await migrate(pool);
     const client = await pool.connect();
     await inTransaction(client, () =>
       new BudgetRepository(pool).replaceDeclaration(client, {
@@ -167,5 +172,57 @@ describe('budget checks on two real pricers: a hard budget holds, booked calls r
     await redis.del(...keys, `${PREFIX}:{${period}}:seeded`);
     const reseeded = await check(1, { input_tokens: 0, max_output_tokens: 0, event_id: `${RUN}-after-loss` });
     expect(reseeded.remaining_nanos).toBe((1_000_000_000n - spent).toString());
+  });
+
+  it('the SDK client asks the same question, and fails closed when nobody answers', async () => {
+    const question = {
+      teamId: TEAM,
+      feature: 'answers',
+      environment: 'prod' as const,
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      inputTokens: 10,
+      maxOutputTokens: 10,
+    };
+    const answer = await new BudgetClient({ url: pricers[1]!.url }).check(question);
+    expect(answer).toMatchObject({
+      decision: 'allow',
+      reasonCode: 'WITHIN_BUDGET',
+      estimateUsd: '0.0000075',
+    });
+    const nobody = await new BudgetClient({ url: 'http://127.0.0.1:9', timeoutMs: 300 }).check(question);
+    expect(nobody).toMatchObject({ decision: 'deny', reasonCode: 'STORE_UNAVAILABLE' });
+  });
+
+  it('an override from the CLI lets a denied call pass, and the answer says so', async () => {
+    const big = { input_tokens: 2_000_000, max_output_tokens: 2_000_000 }; // $1.50 worst case
+    expect((await check(0, { ...big, event_id: `${RUN}-big-1` })).decision).toBe('deny');
+    tally(
+      'budget',
+      'override',
+      '--team',
+      TEAM,
+      '--amount',
+      '2',
+      '--reason-code',
+      'INCIDENT_RESPONSE',
+      '--approver',
+      'cfo@example.com',
+      '--expires',
+      '2099-12-31',
+      '--note',
+      'backlog after the outage',
+    );
+    const passed = await waitUntil(
+      'override picked up',
+      async () => {
+        const answer = await check(1, { ...big, event_id: `${RUN}-big-2` });
+        return answer.decision !== 'deny' ? answer : undefined;
+      },
+      20_000,
+      300,
+    );
+    expect(passed).toMatchObject({ reason_code: 'OVERRIDE', via_override: true });
+    expect(passed.reason).toMatch(/allowed by override ovr-/);
   });
 });

@@ -1,3 +1,9 @@
+export {
+  BudgetClient,
+  type BudgetAnswer,
+  type BudgetClientOptions,
+  type BudgetQuestion,
+} from './budget-client';
 export { CallRecorder, InvalidCallEventError, type RecorderOptions } from './recorder';
 export {
   fromAnthropic,
