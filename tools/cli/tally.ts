@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerBudgetCommands } from './commands/budget.command';
 import { registerDbCommands } from './commands/db.command';
 import { registerExplainCommand } from './commands/explain.command';
 import { registerOrgCommands } from './commands/org.command';
@@ -26,6 +27,7 @@ export function buildCli(): Command {
   registerReportCommands(program);
   registerQuarantineCommands(program);
   registerTopicsCommands(program);
+  registerBudgetCommands(program);
   return program;
 }
 

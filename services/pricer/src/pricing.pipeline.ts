@@ -7,6 +7,7 @@ import {
 import { priceEnrichedCall } from '@tokentally/domain-pricing';
 import type { LedgerWriter } from '@tokentally/domain-ledger';
 import { type AvroProducer, type ConsumedRecord, type QuarantinePublisher } from '@tokentally/platform-kafka';
+import type { BudgetCheck } from './budget.check';
 import type { RateBookCache } from './outbound/rate-book.cache';
 import type { PricerMetrics } from './pricer.metrics';
 
@@ -31,6 +32,7 @@ export class PricingPipeline {
     private readonly producer: AvroProducer,
     private readonly quarantine: QuarantinePublisher,
     private readonly metrics: PricerMetrics,
+    private readonly budget: Pick<BudgetCheck, 'commit'>,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -59,6 +61,18 @@ export class PricingPipeline {
       seen.add(event.event_id);
       return true;
     });
+    // The ledger holds these calls now: free their budget reservations and count them (idempotent, so a
+    // redelivered batch, whose rows were duplicates, is safe to commit again).
+    await this.budget.commit(
+      events.map((e) => ({
+        eventId: e.event_id,
+        occurredAt: e.occurred_at,
+        teamId: e.team_id,
+        feature: e.feature,
+        environment: e.environment,
+        totalNanos: BigInt(e.cost.total_nanos),
+      })),
+    );
     if (events.length > 0)
       await this.producer.send(
         TOPICS.pricedCalls,

@@ -72,6 +72,23 @@ const pricerEnv = {
     5000,
     'How often the pricer checks for a newly applied rate book (tally rates apply)',
   ),
+  BUDGET_POLICY_REFRESH_MS: positiveInt(
+    5000,
+    'How often the pricer reloads budgets, request caps and overrides for POST /v1/budget/check',
+  ),
+  BUDGET_REFRESH_MS: positiveInt(
+    2000,
+    "How often budget counters are re-read from the ledger's month-to-date rollups",
+  ),
+  BUDGET_RESERVATION_TTL_MS: positiveInt(
+    600_000,
+    'How long a budget reservation waits for its priced call before it frees its room',
+  ),
+  BUDGET_FAIL_CLOSED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true')
+    .describe('Hard budgets deny when Redis is unreachable (false: allow with an alert)'),
 };
 
 const chargebackEnv = {
@@ -110,7 +127,7 @@ const chargebackEnv = {
  */
 export const SERVICE_ENV = {
   enricher: z.object({ ...kafkaEnv, ...httpEnv(3101), ...databaseEnv, ...redisEnv, ...enricherEnv }),
-  pricer: z.object({ ...kafkaEnv, ...httpEnv(3102), ...databaseEnv, ...pricerEnv }),
+  pricer: z.object({ ...kafkaEnv, ...httpEnv(3102), ...databaseEnv, ...redisEnv, ...pricerEnv }),
   'anomaly-detector': z.object({ ...kafkaEnv, ...httpEnv(3103), ...redisEnv }),
   reconciler: z.object({ ...kafkaEnv, ...httpEnv(3104), ...databaseEnv }),
   'chargeback-exporter': z.object({ ...kafkaEnv, ...httpEnv(3105), ...databaseEnv, ...chargebackEnv }),
