@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRedisClient } from '@tokentally/platform-redis';
 import { stackEnv } from '@tokentally/testing';
-import { RedisBudgetStore } from '../../services/pricer/src/outbound/budget-store';
+import { RedisBudgetStore } from '@tokentally/adapters-redis-budget';
 
 // Two clients stand for two replicas of the service: the scripts must hold the budget across both.
 describe('budget counters in the real Redis: atomic across replicas, idempotent commits', () => {

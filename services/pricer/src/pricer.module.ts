@@ -9,7 +9,7 @@ import { BudgetController } from './inbound/budget.controller';
 import { EnrichedCallsConsumer } from './inbound/enriched-calls.consumer';
 import { ExplainController } from './inbound/explain.controller';
 import { BudgetPolicyCache } from './outbound/budget-policy.cache';
-import { RedisBudgetStore } from './outbound/budget-store';
+import { RedisBudgetStore } from '@tokentally/adapters-redis-budget';
 import { RateBookCache } from './outbound/rate-book.cache';
 import { PricerMetrics } from './pricer.metrics';
 import { PricingPipeline } from './pricing.pipeline';
