@@ -2,6 +2,7 @@ import type { EnrichedCallEvent, PricedCallEvent } from '@tokentally/contracts';
 import { nanosToSafeNumber } from '@tokentally/domain-money';
 import type { PriceCatalog } from './catalog';
 import { resolveFx, type FxRate } from './fx';
+import { inDailyWindow, type DailyWindow } from './overlay';
 import { priceCall, type PricedComponents } from './price-call';
 import { priceCallInSafeIntegers } from './safe-integer-pricing';
 import {
@@ -23,6 +24,7 @@ export interface RateBook {
 
 export interface Resolution {
   card: RateCard;
+  /** `catalog` includes the project's overlay over it (the card's id or version names the overlay entry). */
   source: 'rate_card' | 'catalog';
   multiplier?: RateMultiplier;
   fx?: FxRate;
@@ -39,13 +41,25 @@ export interface Resolution {
  */
 export function resolvePricing(book: RateBook, call: CallScope): Resolution | { problem: string } {
   const userCard = resolveRateCard(book.cards, call);
-  const card = userCard ?? book.catalog.rateCardFor(call.provider, call.model, call.at);
-  if (!card)
+  const card = userCard ?? book.catalog.rateCardFor(call);
+  if (!card) {
+    const loose = book.catalog.looseMatchFor(call.provider, call.model);
     return {
-      problem: `no rate card or catalog price for ${call.provider}/${call.model} at ${new Date(call.at).toISOString()}`,
+      problem: `no rate card or catalog price for ${call.provider}/${call.model} at ${new Date(call.at).toISOString()}${
+        loose
+          ? `: the catalog's ${loose} matches it only by prefix, and it is neither a known alias nor a dated version`
+          : ''
+      }`,
     };
-  const multiplier = resolveRateCard(book.multipliers, call);
-  const applies = multiplier && (!userCard || specificity(multiplier) >= specificity(userCard));
+  }
+  const own = resolveRateCard(book.multipliers, call);
+  // your multiplier first; over catalog prices, else the overlay's discount for the tier served
+  const multiplier =
+    own && (!userCard || specificity(own) >= specificity(userCard))
+      ? own
+      : userCard
+        ? undefined
+        : book.catalog.multiplierFor(call);
   let fx: FxRate | undefined;
   if (card.currency !== 'USD') {
     fx = resolveFx(book.fx, card.currency, call.at);
@@ -57,7 +71,7 @@ export function resolvePricing(book: RateBook, call: CallScope): Resolution | { 
   return {
     card,
     source: userCard ? 'rate_card' : 'catalog',
-    ...(applies ? { multiplier } : {}),
+    ...(multiplier ? { multiplier } : {}),
     ...(fx ? { fx } : {}),
   };
 }
@@ -70,6 +84,9 @@ export function resolvePricing(book: RateBook, call: CallScope): Resolution | { 
 interface Timeline {
   /** Ascending; segment i covers [boundaries[i - 1], boundaries[i]). */
   boundaries: number[];
+  /** Time-of-day prices: within a segment, resolution also depends on which of these windows hold. */
+  windows: DailyWindow[];
+  /** Segment i with window state s (a bit per window) is at i * 2^windows + s. */
   segments: (Resolution | undefined)[];
 }
 
@@ -93,7 +110,13 @@ function timelineOf(book: RateBook, call: CallScope): Timeline {
       }
     for (const rate of book.fx) instants.add(rate.effectiveFrom);
     const boundaries = [...instants].sort((a, b) => a - b);
-    timeline = { boundaries, segments: new Array<Resolution | undefined>(boundaries.length + 1) };
+    // a few windows at most (peak / off-peak); more would only make the cache sparser
+    const windows = book.catalog.dailyWindowsFor(call.provider, call.model).slice(0, 8);
+    timeline = {
+      boundaries,
+      windows,
+      segments: new Array<Resolution | undefined>((boundaries.length + 1) << windows.length),
+    };
     byScope.set(key, timeline);
   }
   return timeline;
@@ -101,7 +124,7 @@ function timelineOf(book: RateBook, call: CallScope): Timeline {
 
 /** `resolvePricing`, remembered per scope and segment of time for this book (problems are not kept). */
 export function resolvePricingCached(book: RateBook, call: CallScope): Resolution | { problem: string } {
-  const { boundaries, segments } = timelineOf(book, call);
+  const { boundaries, windows, segments } = timelineOf(book, call);
   let low = 0;
   let high = boundaries.length;
   while (low < high) {
@@ -109,10 +132,13 @@ export function resolvePricingCached(book: RateBook, call: CallScope): Resolutio
     if ((boundaries[mid] as number) <= call.at) low = mid + 1;
     else high = mid;
   }
-  const known = segments[low];
+  let slot = low << windows.length;
+  for (let w = 0; w < windows.length; w += 1)
+    if (inDailyWindow(windows[w] as DailyWindow, call.at)) slot |= 1 << w;
+  const known = segments[slot];
   if (known) return known;
   const resolution = resolvePricing(book, call);
-  if (!('problem' in resolution)) segments[low] = resolution;
+  if (!('problem' in resolution)) segments[slot] = resolution;
   return resolution;
 }
 
