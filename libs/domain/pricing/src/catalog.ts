@@ -1,4 +1,5 @@
 import { calcPrice, type ModelInfo, type ModelPrice, type TieredPrices } from '@pydantic/genai-prices';
+import { isKnownModelId } from './catalog-match';
 import { dailyWindow, inDailyWindow, type DailyWindow } from './overlay';
 import { PriceOverlay } from './price-overlay';
 import type { CallScope, RateCard, RateMultiplier, RatePrices, RateTier } from './rate-card';
@@ -227,7 +228,8 @@ export class PriceCatalog {
       const providerId = CATALOG_PROVIDER[provider];
       const result = providerId ? calcPrice({}, model, { providerId, timestamp: new Date(0) }) : null;
       const info = result?.model ?? null;
-      found = info && !info.match ? { info: null, loose: info.id } : { info, loose: null };
+      found =
+        info && !isKnownModelId(info.match, model) ? { info: null, loose: info.id } : { info, loose: null };
       this.models.set(key, found);
     }
     return found.info ?? undefined;
