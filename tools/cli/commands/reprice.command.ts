@@ -5,7 +5,7 @@ import {
   PriceCatalog,
   pricedComponents,
   rateBookFrom,
-  resolvePricingCached,
+  resolveServedPricing,
 } from '@tokentally/domain-pricing';
 import {
   COST_COLUMNS,
@@ -60,17 +60,20 @@ export function registerRepriceCommand(program: Command): void {
           const adjustments: AdjustmentRow[] = [];
           for (const row of page) {
             scanned += 1;
-            const resolution = resolvePricingCached(book, {
+            // the same resolution as the pricer's, served model first (docs/pricing.md)
+            const served = resolveServedPricing(book, {
               provider: row.provider,
               model: row.model,
+              responseModel: row.response_model,
               region: row.region,
               serviceTier: row.service_tier,
               at: row.occurred_at.getTime(),
             });
-            if ('problem' in resolution) {
+            if ('problem' in served) {
               unpriceable += 1;
               continue;
             }
+            const { resolution } = served;
             let cost;
             try {
               cost = pricedComponents(
