@@ -63,4 +63,29 @@ describe('published prices the catalog lacks (the overlay)', () => {
     expect(p.cost.total_nanos).toBe(761_250_000);
     expect(p.pricing_tier).toBe('batch+long_context');
   });
+
+  it('Anthropic web fetch: no charge beyond tokens, so the call is priced (it was UNKNOWN_RATE)', () => {
+    // 20,000 x 3 x 1,000 = 60,000,000 (the fetched pages are input); 500 x 15 x 1,000 = 7,500,000;
+    // 2 fetches x $0 = 0; 1 search x $0.01 = 10,000,000; total 77,500,000
+    const p = priced('anthropic', 'claude-sonnet-4-5-20250929', {
+      uncached_input: 20000,
+      output: 500,
+      units: { web_fetch_requests: 2, web_search_requests: 1 },
+    });
+    expect(p.cost).toMatchObject({ units_nanos: 10_000_000, total_nanos: 77_500_000 });
+    expect(p.rate_card_id).toBe('catalog:anthropic/claude-sonnet-4-5');
+    expect(p.rate_card_version).toContain('anthropic-web-fetch');
+  });
+
+  it('a unit nobody prices is still UNKNOWN_RATE, never free', () => {
+    const outcome = priceEnrichedCall(
+      enrichedCall('anthropic', 'claude-sonnet-4-5', {
+        uncached_input: 5,
+        units: { code_execution_hours: 1 },
+      }),
+      book,
+      0,
+    );
+    expect(!outcome.ok && outcome.message).toMatch(/no price for unit "code_execution_hours"/);
+  });
 });

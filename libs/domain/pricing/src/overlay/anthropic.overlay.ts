@@ -43,4 +43,17 @@ export const ANTHROPIC_OVERLAY: readonly OverlayEntry[] = [
       },
     ],
   },
+  {
+    id: 'anthropic-web-fetch',
+    provider: 'anthropic',
+    models: '*',
+    effectiveFrom: '2025-09-10',
+    source: {
+      url: 'https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/web-fetch-tool',
+      checked: '2026-12-01',
+      note: 'Web fetch usage has no additional charges beyond standard token costs (the fetched content is billed as input tokens)',
+    },
+    kind: 'units',
+    units: { web_fetch_requests: '0' },
+  },
 ];
