@@ -1,4 +1,5 @@
 import { ANTHROPIC_OVERLAY } from './anthropic.overlay';
+import { DEEPSEEK_OVERLAY } from './deepseek.overlay';
 import { GOOGLE_OVERLAY } from './google.overlay';
 import { OPENAI_OVERLAY } from './openai.overlay';
 import type { OverlayEntry } from './overlay-entry';
@@ -12,4 +13,5 @@ export const PRICE_OVERLAY: readonly OverlayEntry[] = [
   ...OPENAI_OVERLAY,
   ...ANTHROPIC_OVERLAY,
   ...GOOGLE_OVERLAY,
+  ...DEEPSEEK_OVERLAY,
 ];
