@@ -160,11 +160,12 @@ export function resolveServedPricing(
   book: RateBook,
   call: ServedCall,
 ): ServedResolution | { problem: string } {
-  const { responseModel, ...requested } = call;
-  const asked = resolvePricingCached(book, requested);
+  const { responseModel } = call;
+  // a ServedCall is a CallScope: resolution reads only the scope's fields (no copy on the hot path)
+  const asked = resolvePricingCached(book, call);
   if (!responseModel || responseModel === call.model)
     return 'problem' in asked ? asked : { resolution: asked, pricedModel: call.model };
-  const served = resolvePricingCached(book, { ...requested, model: responseModel });
+  const served = resolvePricingCached(book, { ...call, model: responseModel });
   const servedOk = !('problem' in served);
   if (servedOk && served.source === 'rate_card') return { resolution: served, pricedModel: responseModel };
   if (!('problem' in asked) && asked.source === 'rate_card')
