@@ -106,7 +106,7 @@ export class PriceOverlay {
     const extras = covering.filter((c) => c.entry.kind === 'tiers' || c.entry.kind === 'units');
     if (!prices && extras.length === 0) return card;
     const applied = [...(prices ? [prices] : []), ...extras];
-    const key = `${card.id}\u0000${card.version}\u0000${applied.map((c) => c.entry.id).join(',')}`;
+    const key = `${card.provider}\u0000${card.id}\u0000${card.model}\u0000${card.version}\u0000${applied.map((c) => c.entry.id).join(',')}`;
     let patched = this.cards.get(key);
     if (patched) return patched;
     if (this.cards.size >= 10_000) this.cards.clear();
