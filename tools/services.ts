@@ -3,7 +3,10 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** Starts one service from source as a child process (what `npm start` and the demo run). */
+/**
+ * Starts one service from source as a child process (what `npm start` and the demo run). They run
+ * as dev unless TOKENTALLY_ENV says otherwise: a local run may use the built-in dev secrets.
+ */
 export function spawnService(
   name: string,
   port: number,
@@ -12,7 +15,7 @@ export function spawnService(
 ): ChildProcess {
   return spawn(process.execPath, [path.join(ROOT, 'tools/bin/ts.js'), `services/${name}/src/main.ts`], {
     cwd: ROOT,
-    env: { ...process.env, ...env, HTTP_PORT: String(port) },
+    env: { TOKENTALLY_ENV: 'dev', ...process.env, ...env, HTTP_PORT: String(port) },
     stdio,
   });
 }

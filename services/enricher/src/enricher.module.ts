@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { OrgRepository } from '@tokentally/platform-db';
-import { PlatformModule, type ConfigOf, type ServiceRuntime } from '@tokentally/platform-service';
+import { PlatformModule, type ServiceRuntime } from '@tokentally/platform-service';
+import type { EnricherConfig } from './config';
 import { EnricherMetrics } from './enricher.metrics';
 import { INGEST_SETTINGS, RAW_PRODUCER, type IngestSettings } from './enricher.tokens';
 import { EnrichmentPipeline } from './enrichment.pipeline';
@@ -15,7 +16,7 @@ import { SeenEventsStore } from './outbound/seen-events.store';
  */
 @Module({})
 export class EnricherModule {
-  static forRuntime(runtime: ServiceRuntime, config: ConfigOf<'enricher'>): DynamicModule {
+  static forRuntime(runtime: ServiceRuntime, config: EnricherConfig): DynamicModule {
     const { producer, quarantine, pool, redis } = runtime;
     if (!producer || !quarantine || !pool || !redis)
       throw new Error('the enricher needs Kafka, PostgreSQL, Redis and a quarantine stage');

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LedgerRepository, RatesRepository } from '@tokentally/platform-db';
-import { PlatformModule, type ConfigOf, type ServiceRuntime } from '@tokentally/platform-service';
+import { PlatformModule, type ServiceRuntime } from '@tokentally/platform-service';
+import type { PricerConfig } from './config';
 import { EnrichedCallsConsumer } from './inbound/enriched-calls.consumer';
 import { ExplainController } from './inbound/explain.controller';
 import { RateBookCache } from './outbound/rate-book.cache';
@@ -13,7 +14,7 @@ import { PricingPipeline } from './pricing.pipeline';
  */
 @Module({})
 export class PricerModule {
-  static forRuntime(runtime: ServiceRuntime, config: ConfigOf<'pricer'>): DynamicModule {
+  static forRuntime(runtime: ServiceRuntime, config: PricerConfig): DynamicModule {
     const { producer, quarantine, pool } = runtime;
     if (!producer || !quarantine || !pool)
       throw new Error('the pricer needs Kafka, PostgreSQL and a quarantine stage');

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import {
+  ENVIRONMENTS,
+  SERVICE_PORTS,
+  databaseEnv,
+  devSecret,
+  positiveInt,
+  quarantineSealEnv,
+  redisEnv,
+  secret,
+  serviceBaseEnv,
+  serviceSchema,
+} from '@tokentally/platform-config';
+
+type Enforcement = 'soft' | 'hard';
+
+/** `soft`, `hard`, or per environment: `prod=hard,staging=soft` (unlisted environments: soft). */
+export function parseEnforcement(value: string): Record<(typeof ENVIRONMENTS)[number], Enforcement> {
+  const plain = value.trim();
+  if (plain === 'soft' || plain === 'hard') return { prod: plain, staging: plain, dev: plain, test: plain };
+  const result: Record<string, Enforcement> = { prod: 'soft', staging: 'soft', dev: 'soft', test: 'soft' };
+  for (const part of plain.split(',')) {
+    const [env, mode] = part.split('=').map((x) => x.trim());
+    if (!env || !(ENVIRONMENTS as readonly string[]).includes(env) || (mode !== 'soft' && mode !== 'hard')) {
+      throw new Error(`"${part}" is not <environment>=soft|hard (environments: ${ENVIRONMENTS.join(', ')})`);
+    }
+    result[env] = mode;
+  }
+  return result;
+}
+
+const enricherFields = {
+  OWNER_ENFORCEMENT: z
+    .string()
+    .default('soft')
+    .transform((value, ctx) => {
+      try {
+        return parseEnforcement(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .describe(
+      'Calls without a resolvable owner: soft (pass as "unattributed"), hard (quarantine MISSING_OWNER), or per environment, e.g. prod=hard,dev=soft',
+    ),
+  PSEUDONYM_KEY_ID: z
+    .string()
+    .min(1)
+    .default('dev')
+    .describe('Id of the HMAC key for user/tenant refs (published with every ref)'),
+  PSEUDONYM_SECRET: devSecret(
+    'tokentally-dev-only-pseudonym-secret',
+    'HMAC-SHA256 secret for user/tenant refs; rotate with PSEUDONYM_KEY_ID',
+  ),
+  INGEST_TOKENS: secret(
+    z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+      )
+      .describe(
+        'Comma-separated bearer tokens accepted by the HTTP ingest endpoints (empty: ingest refuses all)',
+      ),
+  ),
+  INGEST_MAX_EVENTS: positiveInt(5000, 'Most events in one HTTP ingest request'),
+  INGEST_MAX_BODY_BYTES: positiveInt(10_485_760, 'Largest HTTP ingest body, in bytes (413 above)'),
+  ORG_REFRESH_MS: positiveInt(5000, 'How often the org registry cache checks for a newly applied version'),
+  DEDUP_TTL_SECONDS: positiveInt(
+    7 * 86400,
+    'How long an enriched event_id is remembered to drop redeliveries',
+  ),
+};
+
+/** The enricher's environment, validated at start-up and documented in the README (`npm run docs`). */
+export const enricherEnv = serviceSchema({
+  ...serviceBaseEnv(SERVICE_PORTS.enricher),
+  ...databaseEnv,
+  ...redisEnv,
+  ...quarantineSealEnv,
+  ...enricherFields,
+}).superRefine((config, ctx) => {
+  // One secret for both would let whoever may read refs' key also open every quarantined original.
+  if (config.QUARANTINE_SEAL_KEY === config.PSEUDONYM_SECRET)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['QUARANTINE_SEAL_KEY'],
+      message: 'must differ from PSEUDONYM_SECRET (quarantine is sealed with a key of its own)',
+    });
+});
+export type EnricherConfig = z.infer<typeof enricherEnv>;
