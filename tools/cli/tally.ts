@@ -4,6 +4,7 @@ import { registerExplainCommand } from './commands/explain.command';
 import { registerOrgCommands } from './commands/org.command';
 import { registerQuarantineCommands } from './commands/quarantine.command';
 import { registerRatesCommands } from './commands/rates.command';
+import { registerRefsCommand } from './commands/refs.command';
 import { registerRepriceCommand } from './commands/reprice.command';
 import { registerReportCommands } from './commands/report.command';
 import { registerTopicsCommands } from './commands/topics.command';
@@ -26,6 +27,7 @@ export function buildCli(): Command {
   registerReportCommands(program);
   registerQuarantineCommands(program);
   registerTopicsCommands(program);
+  registerRefsCommand(program);
   return program;
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '@tokentally/platform-config';
+import { ConfigError, loadConfig, pseudonymKeyringOf } from '@tokentally/platform-config';
 import { enricherEnv } from './config';
 
 const REAL = {
@@ -48,5 +48,30 @@ describe('enricher configuration', () => {
     });
     expect(message).toMatch(/PSEUDONYM_SECRET: must be at least 32 characters/);
     expect(message).not.toContain('hunter2');
+  });
+
+  it('takes a previous pseudonym key for a rotation only whole and distinct from the current one', () => {
+    const prod = { TOKENTALLY_ENV: 'prod', ...REAL };
+    expect(messageOf({ ...prod, PSEUDONYM_PREVIOUS_KEY_ID: 'k1' })).toMatch(/needs both/);
+    expect(
+      messageOf({ ...prod, PSEUDONYM_PREVIOUS_KEY_ID: 'dev', PSEUDONYM_PREVIOUS_SECRET: 'o'.repeat(40) }),
+    ).toMatch(/PSEUDONYM_PREVIOUS_KEY_ID: must differ from PSEUDONYM_KEY_ID/);
+    expect(
+      messageOf({
+        ...prod,
+        PSEUDONYM_PREVIOUS_KEY_ID: 'k1',
+        PSEUDONYM_PREVIOUS_SECRET: REAL.PSEUDONYM_SECRET,
+      }),
+    ).toMatch(/PSEUDONYM_PREVIOUS_SECRET: must differ/);
+    const config = loadConfig('enricher', enricherEnv, {
+      ...prod,
+      PSEUDONYM_KEY_ID: 'k2',
+      PSEUDONYM_PREVIOUS_KEY_ID: 'k1',
+      PSEUDONYM_PREVIOUS_SECRET: 'o'.repeat(40),
+    });
+    expect(pseudonymKeyringOf(config)).toEqual({
+      current: { id: 'k2', secret: REAL.PSEUDONYM_SECRET },
+      previous: { id: 'k1', secret: 'o'.repeat(40) },
+    });
   });
 });

@@ -3,8 +3,9 @@ import {
   ENVIRONMENTS,
   SERVICE_PORTS,
   databaseEnv,
-  devSecret,
   positiveInt,
+  pseudonymEnv,
+  refinePseudonymEnv,
   quarantineSealEnv,
   redisEnv,
   secret,
@@ -44,15 +45,6 @@ const enricherFields = {
     .describe(
       'Calls without a resolvable owner: soft (pass as "unattributed"), hard (quarantine MISSING_OWNER), or per environment, e.g. prod=hard,dev=soft',
     ),
-  PSEUDONYM_KEY_ID: z
-    .string()
-    .min(1)
-    .default('dev')
-    .describe('Id of the HMAC key for user/tenant refs (published with every ref)'),
-  PSEUDONYM_SECRET: devSecret(
-    'tokentally-dev-only-pseudonym-secret',
-    'HMAC-SHA256 secret for user/tenant refs; rotate with PSEUDONYM_KEY_ID',
-  ),
   INGEST_TOKENS: secret(
     z
       .string()
@@ -81,9 +73,11 @@ export const enricherEnv = serviceSchema({
   ...serviceBaseEnv(SERVICE_PORTS.enricher),
   ...databaseEnv,
   ...redisEnv,
+  ...pseudonymEnv,
   ...quarantineSealEnv,
   ...enricherFields,
 }).superRefine((config, ctx) => {
+  refinePseudonymEnv(config, ctx);
   // One secret for both would let whoever may read refs' key also open every quarantined original.
   if (config.QUARANTINE_SEAL_KEY === config.PSEUDONYM_SECRET)
     ctx.addIssue({

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { pseudonymKeyringOf } from '@tokentally/platform-config';
 import { OrgRepository } from '@tokentally/platform-db';
 import { PlatformModule, type ServiceRuntime } from '@tokentally/platform-service';
 import type { EnricherConfig } from './config';
@@ -54,7 +55,8 @@ export class EnricherModule {
               org,
               {
                 enforcement: config.OWNER_ENFORCEMENT,
-                pseudonymKey: { id: config.PSEUDONYM_KEY_ID, secret: config.PSEUDONYM_SECRET },
+                // New refs are made with the current key only; the previous one is for matching (tally refs).
+                pseudonymKey: pseudonymKeyringOf(config).current,
               },
               metrics,
             ),
