@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseIngestTokenEntry } from '@tokentally/domain-enrichment';
 import {
   ENVIRONMENTS,
   SERVICE_PORTS,
@@ -14,6 +15,9 @@ import {
 } from '@tokentally/platform-config';
 
 type Enforcement = 'soft' | 'hard';
+
+/** Shortest ingest token accepted: 24 chars (e.g. `openssl rand -hex 16` gives 32) is out of guessing reach. */
+export const INGEST_TOKEN_MIN_LENGTH = 24;
 
 /** `soft`, `hard`, or per environment: `prod=hard,staging=soft` (unlisted environments: soft). */
 export function parseEnforcement(value: string): Record<(typeof ENVIRONMENTS)[number], Enforcement> {
@@ -49,15 +53,30 @@ const enricherFields = {
     z
       .string()
       .default('')
-      .transform((value) =>
+      .transform((value, ctx) =>
         value
           .split(',')
-          .map((t) => t.trim())
-          .filter(Boolean),
+          .map((entry) => entry.trim())
+          .filter(Boolean)
+          .flatMap((entry, index) => {
+            const parsed = parseIngestTokenEntry(entry, INGEST_TOKEN_MIN_LENGTH);
+            if (parsed.ok) return [{ token: parsed.token, scope: parsed.scope }];
+            // By position only: any part of a token in an error message is a leak.
+            ctx.addIssue({ code: 'custom', message: `entry ${index + 1}: ${parsed.message}` });
+            return [];
+          }),
       )
       .describe(
-        'Comma-separated bearer tokens accepted by the HTTP ingest endpoints (empty: ingest refuses all)',
+        `Bearer tokens of HTTP ingest, comma-separated, each ${INGEST_TOKEN_MIN_LENGTH}+ chars: \`<token>\` books to any team, \`<token>:teams=<a>+<b>\` only to those, \`<token>:gateway=<id>\` only as that gateway (both may be combined); empty: ingest refuses all`,
       ),
+  ),
+  INGEST_AUTH_MAX_FAILURES: positiveInt(
+    10,
+    'Wrong or missing ingest tokens one client address may send per INGEST_AUTH_WINDOW_SECONDS before it gets 429',
+  ),
+  INGEST_AUTH_WINDOW_SECONDS: positiveInt(
+    60,
+    'Window of the failed-attempt throttle of HTTP ingest, in seconds',
   ),
   INGEST_MAX_EVENTS: positiveInt(5000, 'Most events in one HTTP ingest request'),
   INGEST_MAX_BODY_BYTES: positiveInt(10_485_760, 'Largest HTTP ingest body, in bytes (413 above)'),

@@ -6,6 +6,7 @@ import type { EnricherConfig } from './config';
 import { EnricherMetrics } from './enricher.metrics';
 import { INGEST_SETTINGS, RAW_PRODUCER, type IngestSettings } from './enricher.tokens';
 import { EnrichmentPipeline } from './enrichment.pipeline';
+import { IngestAuth } from './inbound/ingest-auth';
 import { IngestController } from './inbound/ingest.controller';
 import { RawCallsConsumer } from './inbound/raw-calls.consumer';
 import { OrgCache } from './outbound/org-cache';
@@ -27,6 +28,7 @@ export class EnricherModule {
       imports: [PlatformModule.forRuntime(runtime)],
       controllers: [RawCallsConsumer, IngestController],
       providers: [
+        IngestAuth,
         { provide: EnricherMetrics, useValue: metrics },
         { provide: RAW_PRODUCER, useValue: producer },
         {
@@ -34,6 +36,8 @@ export class EnricherModule {
           useValue: {
             tokens: config.INGEST_TOKENS,
             maxEvents: config.INGEST_MAX_EVENTS,
+            authMaxFailures: config.INGEST_AUTH_MAX_FAILURES,
+            authWindowMs: config.INGEST_AUTH_WINDOW_SECONDS * 1000,
           } satisfies IngestSettings,
         },
         {

@@ -51,25 +51,29 @@ export function isDevelopment(environment: DeploymentEnvironment): boolean {
  * value or is shorter than its minimum. Returned as a ZodObject so `.shape` still lists the fields.
  */
 export function serviceSchema<Shape extends z.ZodRawShape>(shape: Shape) {
-  return z.object(shape).superRefine((config: Record<string, unknown>, ctx) => {
-    const environment = config['TOKENTALLY_ENV'] as DeploymentEnvironment | undefined;
-    if (environment === undefined || isDevelopment(environment)) return;
-    for (const [name, field] of Object.entries(shape)) {
-      const { devValue, minLength = 0 } = metaOf(field as z.ZodType);
-      const value = config[name];
-      if (devValue === undefined || typeof value !== 'string') continue;
-      if (value === devValue)
-        ctx.addIssue({
-          code: 'custom',
-          path: [name],
-          message: `must be set to a secret of your own when TOKENTALLY_ENV=${environment} (the built-in value is public, for dev/test only)`,
-        });
-      else if (value.length < minLength)
-        ctx.addIssue({
-          code: 'custom',
-          path: [name],
-          message: `must be at least ${minLength} characters when TOKENTALLY_ENV=${environment} (e.g. openssl rand -hex 32)`,
-        });
-    }
-  });
+  return z.object(shape).superRefine(
+    (config: Record<string, unknown>, ctx) => {
+      const environment = config['TOKENTALLY_ENV'] as DeploymentEnvironment | undefined;
+      if (environment === undefined || isDevelopment(environment)) return;
+      for (const [name, field] of Object.entries(shape)) {
+        const { devValue, minLength = 0 } = metaOf(field as z.ZodType);
+        const value = config[name];
+        if (devValue === undefined || typeof value !== 'string') continue;
+        if (value === devValue)
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `must be set to a secret of your own when TOKENTALLY_ENV=${environment} (the built-in value is public, for dev/test only)`,
+          });
+        else if (value.length < minLength)
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `must be at least ${minLength} characters when TOKENTALLY_ENV=${environment} (e.g. openssl rand -hex 32)`,
+          });
+      }
+      // Run even when other fields are wrong: every problem is reported at once.
+    },
+    { when: () => true },
+  );
 }

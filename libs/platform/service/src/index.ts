@@ -2,3 +2,4 @@ export * from './service-runtime';
 export * from './kafka-avro.transport';
 export * from './platform.module';
 export * from './bootstrap';
+export * from './bearer-tokens';
