@@ -15,6 +15,7 @@ const PROD_SECRETS = {
   PSEUDONYM_KEY_ID: `k-${RUN}`,
   PSEUDONYM_SECRET: randomBytes(24).toString('hex'),
   QUARANTINE_SEAL_KEY: randomBytes(24).toString('hex'),
+  METRICS_TOKEN: `metrics-token-${RUN}-0000000`,
 };
 
 /** Starts the enricher exactly as a deployment does; returns what it printed when it refused to start. */
@@ -93,6 +94,24 @@ describe('secrets on the real enricher: production start, sealed quarantine, sco
     expect(leaky.output).toMatch(/PSEUDONYM_SECRET: must be at least 32 characters/);
     expect(leaky.output).toMatch(/INGEST_TOKENS: entry 1: a token needs at least 24 characters/);
     expect(leaky.output).not.toMatch(/hunter2|org-wide-ingest|"ab"/);
+
+    const { METRICS_TOKEN: _unset, ...withoutMetricsToken } = PROD_SECRETS;
+    const exposed = refusedStart({ ...withoutMetricsToken, HTTP_HOST: '0.0.0.0' });
+    expect(exposed.status).toBe(1);
+    expect(exposed.output).toMatch(/METRICS_TOKEN: must be set when HTTP_HOST=0.0.0.0/);
+  });
+
+  it('serves /metrics (volumes and spend) only with METRICS_TOKEN', async () => {
+    expect((await fetch(`${enricher.url}/metrics`)).status).toBe(401);
+    const wrong = await fetch(`${enricher.url}/metrics`, {
+      headers: { authorization: `Bearer ${ORG_WIDE}` },
+    });
+    expect(wrong.status).toBe(401);
+    const scraped = await fetch(`${enricher.url}/metrics`, {
+      headers: { authorization: `Bearer ${PROD_SECRETS.METRICS_TOKEN}` },
+    });
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain('tokentally_events_in_total');
   });
 
   it('a Search gateway token cannot book to Finance: 403 per event, its own team accepted', async () => {

@@ -3,14 +3,14 @@ import { LedgerRepository, RatesRepository } from '@tokentally/platform-db';
 import { PlatformModule, type ServiceRuntime } from '@tokentally/platform-service';
 import type { PricerConfig } from './config';
 import { EnrichedCallsConsumer } from './inbound/enriched-calls.consumer';
-import { ExplainController } from './inbound/explain.controller';
 import { RateBookCache } from './outbound/rate-book.cache';
 import { PricerMetrics } from './pricer.metrics';
 import { PricingPipeline } from './pricing.pipeline';
 
 /**
- * Prices enriched calls against the rate book (libs/domain/pricing) and writes the idempotent ledger;
- * serves the cost of a request at GET /v1/traces/:traceId/cost.
+ * Prices enriched calls against the rate book (libs/domain/pricing) and writes the idempotent ledger.
+ * It serves no ledger data over HTTP: a request's cost is the finance API's (chargeback exporter,
+ * behind team-scoped tokens), or `tally explain`.
  */
 @Module({})
 export class PricerModule {
@@ -22,7 +22,7 @@ export class PricerModule {
     return {
       module: PricerModule,
       imports: [PlatformModule.forRuntime(runtime)],
-      controllers: [EnrichedCallsConsumer, ExplainController],
+      controllers: [EnrichedCallsConsumer],
       providers: [
         { provide: LedgerRepository, useValue: ledger },
         {

@@ -81,6 +81,15 @@ export const httpEnv = (defaultPort: number) => ({
       'Interface the HTTP API binds to: loopback by default; 0.0.0.0 only behind a network boundary (containers, see README "Ports")',
     ),
   LOG_LEVEL: logLevel,
+  METRICS_TOKEN: secret(
+    z
+      .string()
+      .min(24)
+      .optional()
+      .describe(
+        'Bearer token GET /metrics requires (Prometheus `authorization.credentials`); required outside dev/test when HTTP_HOST is not loopback',
+      ),
+  ),
 });
 
 /** What every service has: its environment, Kafka and the registry, an HTTP port and a log level. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, describeConfig, loadConfig } from './load-config';
-import { deploymentEnv } from './env-fields';
+import { deploymentEnv, httpEnv } from './env-fields';
 import { MIN_SECRET_LENGTH, devSecret, isSecretField, secret, serviceSchema } from './secret-fields';
 
 const schema = serviceSchema({
@@ -41,6 +41,22 @@ describe('secret fields', () => {
     expect(rows.filter((row) => row.secret).map((row) => row.name)).toEqual(['API_KEY', 'SIGNING_SECRET']);
     expect(isSecretField(schema.shape.NAME)).toBe(false);
     expect(rows.find((row) => row.name === 'SIGNING_SECRET')?.default).not.toContain('public-dev-value');
+  });
+});
+
+describe('METRICS_TOKEN', () => {
+  const schema = serviceSchema({ ...deploymentEnv, ...httpEnv(3101) });
+  it.each([
+    ['prod on 0.0.0.0 without a token', { TOKENTALLY_ENV: 'prod', HTTP_HOST: '0.0.0.0' }, false],
+    [
+      'prod on 0.0.0.0 with a token',
+      { TOKENTALLY_ENV: 'prod', HTTP_HOST: '0.0.0.0', METRICS_TOKEN: 'm'.repeat(24) },
+      true,
+    ],
+    ['prod on loopback without a token', { TOKENTALLY_ENV: 'prod', HTTP_HOST: '127.0.0.1' }, true],
+    ['dev on 0.0.0.0 without a token', { TOKENTALLY_ENV: 'dev', HTTP_HOST: '0.0.0.0' }, true],
+  ])('%s: starts %s', (_case, env, starts) => {
+    expect(schema.safeParse(env).success).toBe(starts);
   });
 });
 

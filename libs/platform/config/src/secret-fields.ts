@@ -42,6 +42,11 @@ export function devValueOf(field: z.ZodType): string | undefined {
   return metaOf(field).devValue;
 }
 
+/** Addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 export function isDevelopment(environment: DeploymentEnvironment): boolean {
   return environment === 'dev' || environment === 'test';
 }
@@ -55,6 +60,18 @@ export function serviceSchema<Shape extends z.ZodRawShape>(shape: Shape) {
     (config: Record<string, unknown>, ctx) => {
       const environment = config['TOKENTALLY_ENV'] as DeploymentEnvironment | undefined;
       if (environment === undefined || isDevelopment(environment)) return;
+      const host = config['HTTP_HOST'];
+      if (
+        typeof host === 'string' &&
+        !isLoopback(host) &&
+        'METRICS_TOKEN' in shape &&
+        !config['METRICS_TOKEN']
+      )
+        ctx.addIssue({
+          code: 'custom',
+          path: ['METRICS_TOKEN'],
+          message: `must be set when HTTP_HOST=${host} and TOKENTALLY_ENV=${environment}: /metrics shows every team's volumes and spend`,
+        });
       for (const [name, field] of Object.entries(shape)) {
         const { devValue, minLength = 0 } = metaOf(field as z.ZodType);
         const value = config[name];

@@ -55,6 +55,7 @@ export function dependenciesOf<S extends ServiceSchema>(
       : {}),
     ...(config.REDIS_URL !== undefined ? { redis: { url: config.REDIS_URL } } : {}),
     ...(definition.quarantineStage ? { quarantineStage: definition.quarantineStage } : {}),
+    ...(config.METRICS_TOKEN !== undefined ? { metricsToken: config.METRICS_TOKEN } : {}),
     ...(config.QUARANTINE_SEAL_KEY !== undefined ? { quarantineSealSecret: config.QUARANTINE_SEAL_KEY } : {}),
   };
 }

@@ -36,6 +36,8 @@ export interface ServiceDependencies {
   quarantineStage?: QuarantineStage;
   /** Encrypt quarantined originals with a key derived from this secret (they may hold raw ids). */
   quarantineSealSecret?: string;
+  /** When set, GET /metrics requires `Authorization: Bearer <this>` (it shows spend and volumes). */
+  metricsToken?: string;
 }
 
 /**
