@@ -18,7 +18,7 @@ type BaseConfig = z.infer<z.ZodObject<ReturnType<typeof serviceBaseEnv>>> & {
   QUARANTINE_SEAL_KEY?: string;
 };
 /** A service's env schema: the shared base fields plus its own (services/<name>/src/config.ts). */
-export type ServiceSchema = z.ZodObject & { _zod: { output: BaseConfig } };
+export type ServiceSchema = z.ZodObject & z.ZodType<BaseConfig>;
 export type ConfigOf<S extends ServiceSchema> = z.infer<S>;
 
 export interface ServiceDefinition<S extends ServiceSchema = ServiceSchema> {
