@@ -45,6 +45,8 @@ export default tseslint.config(
         {
           enforceBuildableLibDependency: false,
           allowCircularSelfDependency: false,
+          // A service's env schema is its published contract: tools (README table, CLI) may read it.
+          allow: ['^(\\.\\./)+services/[a-z-]+/src/config$'],
           depConstraints: [
             {
               sourceTag: 'type:app',

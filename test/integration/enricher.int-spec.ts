@@ -16,7 +16,7 @@ import { ServiceProcess } from './service-process';
 import { tally } from './tally';
 
 const RUN = randomBytes(4).toString('hex');
-const TOKEN = `it-token-${RUN}`;
+const TOKEN = `it-ingest-token-${RUN}-00000`; // 24+ chars: INGEST_TOKENS refuses shorter
 const LATE_KEY = `key-late-${RUN}`;
 const rawUserId = (n: number): string => `uid-${RUN}-${n % 100}@example.com`;
 

@@ -9,7 +9,7 @@ import { ServiceProcess } from './service-process';
 
 const ROOT = path.resolve(__dirname, '../..');
 const RUN = randomBytes(4).toString('hex');
-const TOKEN = `otlp-token-${RUN}`;
+const TOKEN = `otlp-ingest-token-${RUN}-000`; // 24+ chars: INGEST_TOKENS refuses shorter
 
 describe('gateway ingest: OpenTelemetry spans and LiteLLM payloads become attributed calls', () => {
   const harness = new KafkaHarness();

@@ -5,6 +5,7 @@ import { registerExplainCommand } from './commands/explain.command';
 import { registerOrgCommands } from './commands/org.command';
 import { registerQuarantineCommands } from './commands/quarantine.command';
 import { registerRatesCommands } from './commands/rates.command';
+import { registerRefsCommand } from './commands/refs.command';
 import { registerRepriceCommand } from './commands/reprice.command';
 import { registerReportCommands } from './commands/report.command';
 import { registerTopicsCommands } from './commands/topics.command';
@@ -28,6 +29,7 @@ export function buildCli(): Command {
   registerQuarantineCommands(program);
   registerTopicsCommands(program);
   registerBudgetCommands(program);
+  registerRefsCommand(program);
   return program;
 }
 

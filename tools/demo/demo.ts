@@ -35,7 +35,7 @@ import { generateTraffic } from './traffic';
  */
 const ROOT = path.resolve(__dirname, '../..');
 const DEMO_DB = 'tokentally_demo';
-const INGEST_TOKEN = 'demo-ingest-token';
+const INGEST_TOKEN = 'demo-ingest-token-0000000000'; // 24+ chars: INGEST_TOKENS refuses shorter
 const FINANCE_TOKEN = 'demo-finance-token-0000';
 const SERVICES = ['enricher', 'pricer', 'anomaly-detector', 'reconciler', 'chargeback-exporter'] as const;
 const PORT = (index: number): number => 3301 + index;

@@ -1,9 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { OrgRepository } from '@tokentally/adapters-postgres-ledger';
-import { PlatformModule, type ConfigOf, type ServiceRuntime } from '@tokentally/platform-service';
+import { pseudonymKeyringOf } from '@tokentally/platform-config';
+import { PlatformModule, type ServiceRuntime } from '@tokentally/platform-service';
+import type { EnricherConfig } from './config';
 import { EnricherMetrics } from './enricher.metrics';
 import { INGEST_SETTINGS, RAW_PRODUCER, type IngestSettings } from './enricher.tokens';
 import { EnrichmentPipeline } from './enrichment.pipeline';
+import { IngestAuth } from './inbound/ingest-auth';
 import { IngestController } from './inbound/ingest.controller';
 import { RawCallsConsumer } from './inbound/raw-calls.consumer';
 import { OrgCache } from './outbound/org.cache';
@@ -17,7 +20,7 @@ const INGEST_SEND_DEADLINE_MS = 3000;
  */
 @Module({})
 export class EnricherModule {
-  static forRuntime(runtime: ServiceRuntime, config: ConfigOf<'enricher'>): DynamicModule {
+  static forRuntime(runtime: ServiceRuntime, config: EnricherConfig): DynamicModule {
     const { producer, quarantine, pool, redis } = runtime;
     if (!producer || !quarantine || !pool || !redis)
       throw new Error('the enricher needs Kafka, PostgreSQL, Redis and a quarantine stage');
@@ -27,6 +30,7 @@ export class EnricherModule {
       imports: [PlatformModule.forRuntime(runtime)],
       controllers: [RawCallsConsumer, IngestController],
       providers: [
+        IngestAuth,
         { provide: EnricherMetrics, useValue: metrics },
         // HTTP callers wait on this producer: a broker outage answers 503 within the deadline.
         { provide: RAW_PRODUCER, useValue: producer.withDeadline(INGEST_SEND_DEADLINE_MS) },
@@ -35,6 +39,8 @@ export class EnricherModule {
           useValue: {
             tokens: config.INGEST_TOKENS,
             maxEvents: config.INGEST_MAX_EVENTS,
+            authMaxFailures: config.INGEST_AUTH_MAX_FAILURES,
+            authWindowMs: config.INGEST_AUTH_WINDOW_SECONDS * 1000,
           } satisfies IngestSettings,
         },
         {
@@ -56,7 +62,8 @@ export class EnricherModule {
               org,
               {
                 enforcement: config.OWNER_ENFORCEMENT,
-                pseudonymKey: { id: config.PSEUDONYM_KEY_ID, secret: config.PSEUDONYM_SECRET },
+                // New refs are made with the current key only; the previous one is for matching (tally refs).
+                pseudonymKey: pseudonymKeyringOf(config).current,
               },
               metrics,
             ),

@@ -1,8 +1,13 @@
+import type { IngestScope } from '@tokentally/domain-enrichment';
+
 /** Injection tokens for values that are not classes. */
 export const RAW_PRODUCER = Symbol('RAW_PRODUCER');
 export const INGEST_SETTINGS = Symbol('INGEST_SETTINGS');
 
 export interface IngestSettings {
-  tokens: readonly string[];
+  tokens: readonly { token: string; scope: IngestScope }[];
   maxEvents: number;
+  /** Failed-attempt throttle per client address (429 with Retry-After). */
+  authMaxFailures: number;
+  authWindowMs: number;
 }

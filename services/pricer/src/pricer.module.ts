@@ -1,26 +1,27 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { BudgetRepository } from '@tokentally/adapters-postgres-budget';
 import { LedgerRepository, OrgRepository, RatesRepository } from '@tokentally/adapters-postgres-ledger';
-import { PlatformModule, type ConfigOf, type ServiceRuntime } from '@tokentally/platform-service';
+import { RedisBudgetStore } from '@tokentally/adapters-redis-budget';
+import { PlatformModule, type ServiceRuntime } from '@tokentally/platform-service';
 import { BudgetCheck } from './budget.check';
 import { BudgetMetrics } from './budget.metrics';
+import type { PricerConfig } from './config';
 import { BudgetRefreshTimer } from './inbound/budget-refresh.timer';
 import { BudgetController } from './inbound/budget.controller';
 import { EnrichedCallsConsumer } from './inbound/enriched-calls.consumer';
-import { ExplainController } from './inbound/explain.controller';
 import { BudgetPolicyCache } from './outbound/budget-policy.cache';
-import { RedisBudgetStore } from '@tokentally/adapters-redis-budget';
 import { RateBookCache } from './outbound/rate-book.cache';
 import { PricerMetrics } from './pricer.metrics';
 import { PricingPipeline } from './pricing.pipeline';
 
 /**
- * Prices enriched calls against the rate book (libs/domain/pricing) and writes the idempotent ledger;
- * serves the cost of a request at GET /v1/traces/:traceId/cost.
+ * Prices enriched calls against the rate book (libs/domain/pricing) and writes the idempotent ledger.
+ * It serves no ledger data over HTTP: a request's cost is the finance API's (chargeback exporter,
+ * behind team-scoped tokens), or `tally explain`.
  */
 @Module({})
 export class PricerModule {
-  static forRuntime(runtime: ServiceRuntime, config: ConfigOf<'pricer'>): DynamicModule {
+  static forRuntime(runtime: ServiceRuntime, config: PricerConfig): DynamicModule {
     const { producer, quarantine, pool, redis } = runtime;
     if (!producer || !quarantine || !pool || !redis)
       throw new Error('the pricer needs Kafka, PostgreSQL, Redis and a quarantine stage');
@@ -28,7 +29,7 @@ export class PricerModule {
     return {
       module: PricerModule,
       imports: [PlatformModule.forRuntime(runtime)],
-      controllers: [EnrichedCallsConsumer, ExplainController, BudgetController],
+      controllers: [EnrichedCallsConsumer, BudgetController],
       providers: [
         { provide: LedgerRepository, useValue: ledger },
         {

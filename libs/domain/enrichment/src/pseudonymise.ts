@@ -6,9 +6,32 @@ export interface PseudonymKey {
   secret: string;
 }
 
+/**
+ * The keys in use during a rotation: new refs are made with `current`; refs made with `previous`
+ * (until the ledger no longer holds any, or forever for history) are still recognised when refs are
+ * matched against an id, e.g. to find every call of one person.
+ */
+export interface PseudonymKeyring {
+  current: PseudonymKey;
+  previous?: PseudonymKey;
+}
+
 /** user_id / tenant_id -> `<key id>:<HMAC-SHA256 hex, 32 chars>`; the raw id never leaves the enricher. */
 export function pseudonymise(value: string | null, key: PseudonymKey): string | null {
   if (value === null || value === '') return null;
   const digest = createHmac('sha256', key.secret).update(value, 'utf8').digest('hex').slice(0, 32);
   return `${key.id}:${digest}`;
+}
+
+/** Every ref the id may appear under: current key first, then the previous one. */
+export function refsOf(value: string, keyring: PseudonymKeyring): string[] {
+  const keys = keyring.previous ? [keyring.current, keyring.previous] : [keyring.current];
+  return keys.map((key) => pseudonymise(value, key)).filter((ref): ref is string => ref !== null);
+}
+
+/** Whether a stored ref is this id's, under whichever key of the ring its key id names. */
+export function isRefOf(ref: string, value: string, keyring: PseudonymKeyring): boolean {
+  const keyId = ref.slice(0, ref.lastIndexOf(':'));
+  const key = [keyring.current, keyring.previous].find((candidate) => candidate?.id === keyId);
+  return key !== undefined && pseudonymise(value, key) === ref;
 }
