@@ -12,6 +12,7 @@ const RUN = randomBytes(4).toString('hex');
 const TEAM = `it-budget-${RUN}`;
 const GROUP = `it-budget-${RUN}`;
 const PREFIX = 'tt:budget';
+const TOKEN = `it-budget-gateway-token-${RUN}`;
 
 interface Answer {
   decision: 'allow' | 'warn' | 'deny';
@@ -38,12 +39,13 @@ describe('budget checks on two real pricers: a hard budget holds, booked calls r
     KAFKA_CONSUMER_GROUP: GROUP,
     BUDGET_POLICY_REFRESH_MS: '300',
     BUDGET_REFRESH_MS: '300',
+    BUDGET_TOKENS: TOKEN,
   };
   const pricers = [new ServiceProcess('pricer', 3270, env), new ServiceProcess('pricer', 3271, env)];
   const check = async (replica: number, body: Record<string, unknown>): Promise<Answer> => {
     const response = await fetch(`${pricers[replica]!.url}/v1/budget/check`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
       body: JSON.stringify({
         team_id: TEAM,
         feature: 'answers',
@@ -93,10 +95,16 @@ describe('budget checks on two real pricers: a hard budget holds, booked calls r
     await redis.quit();
   });
 
+  it('refuses a caller without a gateway token', async () => {
+    const response = await fetch(`${pricers[0]!.url}/v1/budget/check`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+  });
+
   it('answers a malformed question with the field that is wrong', async () => {
     const response = await fetch(`${pricers[0]!.url}/v1/budget/check`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
       body: JSON.stringify({
         team_id: TEAM,
         feature: 'answers',
@@ -184,7 +192,7 @@ describe('budget checks on two real pricers: a hard budget holds, booked calls r
       inputTokens: 10,
       maxOutputTokens: 10,
     };
-    const answer = await new BudgetClient({ url: pricers[1]!.url }).check(question);
+    const answer = await new BudgetClient({ url: pricers[1]!.url, token: TOKEN }).check(question);
     expect(answer).toMatchObject({
       decision: 'allow',
       reasonCode: 'WITHIN_BUDGET',

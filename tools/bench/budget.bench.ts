@@ -15,6 +15,7 @@ import { build, compiledServiceEntry } from '../build/build';
 import { openScratchDatabase, stackDatabaseUrl } from '../scratch-database';
 
 const PORT = 3298;
+const TOKEN = `bench-budget-token-${randomBytes(8).toString('hex')}`;
 const DB = 'tokentally_bench';
 const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
 // gpt-4o-mini from the catalog: $0.15 input, $0.60 output per 1M tokens
@@ -31,7 +32,11 @@ function post(body: object): Promise<{ decision: string; reservation_id: string 
         path: '/v1/budget/check',
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          authorization: `Bearer ${TOKEN}`,
+        },
       },
       (response) => {
         let text = '';
@@ -212,6 +217,8 @@ export async function benchBudget(): Promise<void> {
       KAFKA_CONSUMER_GROUP: group,
       LOG_LEVEL: 'warn',
       BUDGET_REFRESH_MS: '1000',
+      BUDGET_TOKENS: TOKEN,
+      TOKENTALLY_ENV: 'dev',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

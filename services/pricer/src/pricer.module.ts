@@ -2,12 +2,12 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { BudgetRepository } from '@tokentally/adapters-postgres-budget';
 import { LedgerRepository, OrgRepository, RatesRepository } from '@tokentally/adapters-postgres-ledger';
 import { RedisBudgetStore } from '@tokentally/adapters-redis-budget';
-import { PlatformModule, type ServiceRuntime } from '@tokentally/platform-service';
+import { BearerTokens, PlatformModule, type ServiceRuntime } from '@tokentally/platform-service';
 import { BudgetCheck } from './budget.check';
 import { BudgetMetrics } from './budget.metrics';
 import type { PricerConfig } from './config';
 import { BudgetRefreshTimer } from './inbound/budget-refresh.timer';
-import { BudgetController } from './inbound/budget.controller';
+import { BUDGET_TOKENS, BudgetController } from './inbound/budget.controller';
 import { EnrichedCallsConsumer } from './inbound/enriched-calls.consumer';
 import { BudgetPolicyCache } from './outbound/budget-policy.cache';
 import { RateBookCache } from './outbound/rate-book.cache';
@@ -39,6 +39,10 @@ export class PricerModule {
             await cache.start(config.RATES_REFRESH_MS);
             return cache;
           },
+        },
+        {
+          provide: BUDGET_TOKENS,
+          useValue: new BearerTokens(config.BUDGET_TOKENS.map((token) => ({ token, scope: true as const }))),
         },
         {
           provide: BudgetPolicyCache,
