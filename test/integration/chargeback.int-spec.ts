@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TOPICS, type ChargebackLine, type PricedCallEvent } from '@tokentally/contracts';
 import { parseCsv, validateFocus } from '@tokentally/domain-chargeback';
+import { formatUsd } from '@tokentally/domain-money';
 import { PriceCatalog, priceEnrichedCall, rateBookFrom } from '@tokentally/domain-pricing';
 import { LedgerRepository, createPool, migrate, periodOf } from '@tokentally/platform-db';
 import { BatchConsumer } from '@tokentally/platform-kafka';
@@ -167,6 +168,44 @@ allocation_rules:
     expect((await get(`/v1/traces/${trace}/cost`, TEAM_A)).status).toBe(403);
     expect((await get(`/v1/traces/${trace}/cost`, FINANCE)).status).toBe(200);
     expect((await get('/openapi.json')).status).toBe(200);
+  });
+
+  it("a team token sees only its own team's numbers in every route and format", async () => {
+    const own = cost(current.filter((e) => e.team_id === A));
+    type Body = {
+      teams: { team_id: string; direct_nanos: string; total_nanos: string }[];
+      totals: { direct_nanos: string; total_nanos: string; previous_total_nanos: string };
+      summary?: string[];
+    };
+    const statement = (await (await get(`/v1/statements/${PERIOD}`, TEAM_A)).json()) as Body;
+    const exported = (await (await get(`/v1/exports/${PERIOD}?format=json`, TEAM_A)).json()) as Body;
+    for (const body of [statement, exported]) {
+      expect(body.teams.map((t) => t.team_id)).toEqual([A]);
+      // totals are the team's own: direct cost of its calls, plus its share of the shared team
+      expect(BigInt(body.totals.direct_nanos)).toBe(own);
+      expect(body.totals.total_nanos).toBe(body.teams[0]?.total_nanos);
+      expect(BigInt(body.totals.previous_total_nanos)).toBe(cost(previous));
+      expect(BigInt(body.totals.total_nanos)).toBeLessThan(cost(current));
+    }
+    expect(statement.summary?.some((line) => /Unattributed|Support|Platform/.test(line))).toBe(false);
+    expect(statement.summary?.find((l) => l.startsWith('Total:'))).toContain(
+      formatUsd(BigInt(statement.totals.total_nanos)),
+    );
+    const csv = parseCsv(await (await get(`/v1/exports/${PERIOD}?format=csv`, TEAM_A)).text());
+    expect(new Set(csv.rows.map((r) => r.team_id))).toEqual(new Set([A]));
+    const focus = parseCsv(await (await get(`/v1/exports/${PERIOD}?format=focus`, TEAM_A)).text());
+    expect(focus.rows.length).toBeGreaterThan(0);
+    expect(new Set(focus.rows.map((r) => r.x_team))).toEqual(new Set([A]));
+    const budgets = (await (await get(`/v1/budgets/${PERIOD}`, TEAM_A)).json()) as { team_id: string }[];
+    expect(budgets.map((b) => b.team_id)).toEqual([A]);
+    const text = [
+      JSON.stringify(statement),
+      JSON.stringify(exported),
+      JSON.stringify(csv.rows),
+      JSON.stringify(focus.rows),
+    ].join('\n');
+    for (const other of [B, 'Unattributed', `Support ${RUN}`, cost(current).toString()])
+      expect(text).not.toContain(other);
   });
 
   it('FOCUS export passes the FOCUS 1.2 rules; CSV has a row per team x dimension', async () => {

@@ -9,7 +9,9 @@ import {
   statementTable,
   focusCsv,
   focusRows,
+  scopeStatement,
   statementCsv,
+  teamSummary,
   toJsonValue,
 } from '@tokentally/domain-chargeback';
 import { formatUsd } from '@tokentally/domain-money';
@@ -51,10 +53,8 @@ export function registerReportCommands(program: Command): void {
               : `${period} (closed ${closed.closed_at.toISOString()}, sha256 ${closed.content_hash})\n\n${summary.join('\n')}\n\n${statementTable(statementFromJson(closed.statement))}\n`;
         } else {
           const built = buildStatement(await repo.statementInput(period));
-          const statement = options.team
-            ? { ...built, teams: built.teams.filter((t) => t.team_id === options.team) }
-            : built;
-          const summary = auditSummary(statement);
+          const statement = options.team ? scopeStatement(built, options.team) : built;
+          const summary = options.team ? teamSummary(built, options.team) : auditSummary(statement);
           if (options.format === 'csv') text = statementCsv(statement);
           else if (options.format === 'json')
             text = `${JSON.stringify(toJsonValue({ ...statement, summary }), null, 2)}\n`;

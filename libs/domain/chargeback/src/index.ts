@@ -1,3 +1,4 @@
 export * from './statement';
 export * from './summary';
 export * from './exports';
+export * from './team-scope';

@@ -17,6 +17,8 @@ import {
   focusCsv,
   focusRows,
   statementCsv,
+  scopeStatement,
+  teamSummary,
   toJsonValue,
   type Statement,
 } from '@tokentally/domain-chargeback';
@@ -60,8 +62,8 @@ export class FinanceController {
   private async statement(periodText: string, scope: string | undefined): Promise<Statement> {
     const input = await this.chargeback.statementInput(period(periodText), this.settings.topUsers);
     const statement = buildStatement(input);
-    if (scope === undefined) return statement;
-    return { ...statement, teams: statement.teams.filter((t) => t.team_id === scope) };
+    // a team token sees its own row and totals of that row only: never an org-wide figure
+    return scope === undefined ? statement : scopeStatement(statement, scope);
   }
 
   @Get('v1/statements/:period')
@@ -78,10 +80,7 @@ export class FinanceController {
       ...statement,
       status: closed ? 'closed' : 'open',
       content_hash: closed?.content_hash ?? null,
-      summary:
-        scope === undefined
-          ? auditSummary(statement)
-          : auditSummary(statement).filter((l) => !l.startsWith('Total')),
+      summary: scope === undefined ? auditSummary(statement) : teamSummary(statement, scope),
     });
   }
 
