@@ -11,7 +11,7 @@ import {
   validateFocus,
   FOCUS_COLUMNS,
   type FocusSource,
-} from './exports';
+} from './index';
 
 const USD = 1_000_000_000n;
 const row = (team: string, usd: bigint, extra: Partial<UsageRow> = {}): UsageRow => ({

@@ -1,72 +1,6 @@
-import type { ChargebackLine, DailyRollupGroup } from '@tokentally/contracts';
-import { divideHalfEven, nanosToDecimal, nanosToSafeNumber } from '@tokentally/domain-money';
-import { UNATTRIBUTED, type BreakdownLine, type Dimension, type Statement } from './statement';
-
-function csvCell(value: string | null): string {
-  if (value === null) return '';
-  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-export function toCsv(header: readonly string[], rows: readonly (string | null)[][]): string {
-  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
-}
-
-export const STATEMENT_CSV_HEADER = [
-  'period',
-  'team_id',
-  'team_name',
-  'cost_centre',
-  'owner',
-  'dimension',
-  'key',
-  'direct_usd',
-  'allocated_usd',
-  'total_usd',
-  'total_nanos',
-  'previous_total_usd',
-  'change_percent',
-  'requests',
-] as const;
-
-/** One row per team (dimension `total`) and per team x dimension value. */
-export function statementCsv(statement: Statement): string {
-  const rows: (string | null)[][] = [];
-  for (const team of statement.teams) {
-    const base = [statement.period, team.team_id, team.name, team.cost_centre, team.owner];
-    rows.push([
-      ...base,
-      'total',
-      '',
-      nanosToDecimal(team.direct_nanos),
-      nanosToDecimal(team.allocated_nanos),
-      nanosToDecimal(team.total_nanos),
-      team.total_nanos.toString(),
-      nanosToDecimal(team.previous_total_nanos),
-      team.change_percent,
-      team.requests.toString(),
-    ]);
-    for (const [dimension, lines] of Object.entries(team.breakdown))
-      for (const line of lines)
-        rows.push([
-          ...base,
-          dimension,
-          line.key,
-          nanosToDecimal(line.nanos),
-          '0',
-          nanosToDecimal(line.nanos),
-          line.nanos.toString(),
-          nanosToDecimal(line.previous_nanos),
-          null,
-          line.calls.toString(),
-        ]);
-  }
-  return toCsv(STATEMENT_CSV_HEADER, rows);
-}
-
-/** JSON-safe copy: every BigInt becomes its exact decimal string. */
-export function toJsonValue(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
-}
+import type { DailyRollupGroup } from '@tokentally/contracts';
+import { divideHalfEven, nanosToDecimal } from '@tokentally/domain-money';
+import { parseCsv, writeCsv } from './csv';
 
 /** A daily rollup group as FOCUS needs it. */
 export type FocusSource = DailyRollupGroup;
@@ -116,6 +50,9 @@ export const FOCUS_COLUMNS = [
   'x_output_tokens',
   'x_reasoning_tokens',
 ] as const;
+const FOCUS_NUMBER_COLUMNS = FOCUS_COLUMNS.filter(
+  (c) => /Cost$|Price$|Quantity$/.test(c) || c === 'x_requests' || c.endsWith('_tokens'),
+);
 export type FocusRow = Record<(typeof FOCUS_COLUMNS)[number], string | null>;
 
 const PROVIDER_NAMES: Record<string, string> = {
@@ -252,8 +189,9 @@ function formatScaled(value: bigint, decimals: number): string {
 }
 
 export function focusCsv(rows: readonly FocusRow[]): string {
-  return toCsv(
-    FOCUS_COLUMNS,
+  const numeric = new Set<string>(FOCUS_NUMBER_COLUMNS);
+  return writeCsv(
+    FOCUS_COLUMNS.map((name) => ({ name, kind: numeric.has(name) ? 'number' : 'text' })),
     rows.map((row) => FOCUS_COLUMNS.map((column) => row[column])),
   );
 }
@@ -367,154 +305,8 @@ export function validateFocus(
   return problems;
 }
 
-/** Parses the CSV this module writes (RFC 4180 quoting; an empty cell is null). */
-export function parseCsv(text: string): { header: string[]; rows: Record<string, string | null>[] } {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      record.push(cell);
-      cell = '';
-    } else if (c === '\n') {
-      records.push([...record, cell]);
-      record = [];
-      cell = '';
-    } else if (c !== '\r') cell += c;
-  }
-  if (cell !== '' || record.length > 0) records.push([...record, cell]);
-  const [header = [], ...body] = records;
-  return {
-    header,
-    rows: body.map((cells) => {
-      const row: Record<string, string | null> = {};
-      header.forEach((column, index) => {
-        const value = cells[index];
-        row[column] = value === undefined || value === '' ? null : value;
-      });
-      return row;
-    }),
-  };
-}
-
 /** Validates a FOCUS CSV file's text: every problem found, or none. */
 export function validateFocusCsv(text: string): string[] {
   const { header, rows } = parseCsv(text);
   return validateFocus(header, rows);
-}
-
-/**
- * The closed statement as `llm.chargeback.v1` lines for downstream ERP consumers: per team a `total`
- * line (direct + allocated), one line per allocation received or passed on, and one per breakdown value.
- * `line_id` is deterministic, so a re-publication is recognisable downstream.
- */
-export function chargebackLines(
-  statement: Statement,
-  statementHash: string,
-  publishedAt: number,
-): ChargebackLine[] {
-  const lines: ChargebackLine[] = [];
-  const safe = (nanos: bigint): number => nanosToSafeNumber(nanos);
-  for (const team of statement.teams) {
-    const tokens = {
-      uncached_input_tokens: safe(team.tokens.uncached_input),
-      cache_read_tokens: safe(team.tokens.cache_read),
-      cache_write_5m_tokens: safe(team.tokens.cache_write_5m),
-      cache_write_1h_tokens: safe(team.tokens.cache_write_1h),
-      output_tokens: safe(team.tokens.output),
-      reasoning_tokens: safe(team.tokens.reasoning),
-    };
-    const none = {
-      uncached_input_tokens: 0,
-      cache_read_tokens: 0,
-      cache_write_5m_tokens: 0,
-      cache_write_1h_tokens: 0,
-      output_tokens: 0,
-      reasoning_tokens: 0,
-    };
-    const line = (
-      dimension: ChargebackLine['dimension'],
-      key: string | null,
-      direct: bigint,
-      allocated: bigint,
-      previous: bigint | null,
-      requests: bigint,
-      counts: typeof tokens,
-    ): ChargebackLine => ({
-      line_id: `${statement.period}:${team.team_id}:${dimension}:${key ?? ''}`,
-      period: statement.period,
-      team_id: team.team_id,
-      cost_centre: team.cost_centre,
-      dimension,
-      dimension_key: key,
-      direct_nanos: safe(direct),
-      allocated_nanos: safe(allocated),
-      total_nanos: safe(direct + allocated),
-      previous_total_nanos: previous === null ? null : safe(previous),
-      request_count: safe(requests),
-      ...counts,
-      statement_hash: statementHash,
-      published_at: publishedAt,
-    });
-    lines.push(
-      line(
-        team.team_id === UNATTRIBUTED ? 'unattributed' : 'total',
-        null,
-        team.direct_nanos,
-        team.allocated_nanos,
-        team.previous_total_nanos,
-        team.requests,
-        tokens,
-      ),
-    );
-    for (const allocation of team.allocations)
-      lines.push(
-        line(
-          'allocation',
-          `${allocation.rule_id}:${allocation.from_team}->${allocation.to_team}`,
-          0n,
-          allocation.to_team === team.team_id ? allocation.nanos : -allocation.nanos,
-          null,
-          0n,
-          none,
-        ),
-      );
-    if (team.adjustment_nanos !== 0n)
-      lines.push(line('adjustment', null, team.adjustment_nanos, 0n, null, 0n, none));
-    for (const [dimension, values] of Object.entries(team.breakdown) as [Dimension, BreakdownLine[]][])
-      for (const value of values)
-        lines.push(line(dimension, value.key, value.nanos, 0n, value.previous_nanos, value.calls, none));
-  }
-  return lines;
-}
-
-const BIGINT_KEYS = new Set([
-  'nanos',
-  'requests',
-  'retries',
-  'calls',
-  'uncached_input',
-  'cache_read',
-  'cache_write_5m',
-  'cache_write_1h',
-  'output',
-  'reasoning',
-]);
-
-/** Reads a stored statement back (the inverse of toJsonValue for statements): money and counts as BigInt. */
-export function statementFromJson(text: string): Statement {
-  return JSON.parse(text, (key, value: unknown) =>
-    typeof value === 'string' && /^-?\d+$/.test(value) && (key.endsWith('_nanos') || BIGINT_KEYS.has(key))
-      ? BigInt(value)
-      : value,
-  ) as Statement;
 }
