@@ -3,8 +3,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TOPICS, type ChargebackLine, type PricedCallEvent } from '@tokentally/contracts';
-import { parseCsv, validateFocus } from '@tokentally/domain-chargeback';
-import { formatUsd } from '@tokentally/domain-money';
+import { parquetReadObjects } from 'hyparquet';
+import {
+  FOCUS_SCHEMA_ID,
+  parseCsv,
+  validateFocusCsv,
+  type FocusMetadata,
+} from '@tokentally/domain-chargeback';
+import { formatUsd, parseDecimalToNanos } from '@tokentally/domain-money';
 import { PriceCatalog, priceEnrichedCall, rateBookFrom } from '@tokentally/domain-pricing';
 import { LedgerRepository, createPool, migrate, periodOf } from '@tokentally/platform-db';
 import { BatchConsumer } from '@tokentally/platform-kafka';
@@ -208,14 +214,25 @@ allocation_rules:
       expect(text).not.toContain(other);
   });
 
-  it('FOCUS export passes the FOCUS 1.2 rules; CSV has a row per team x dimension', async () => {
+  it('FOCUS export (CSV and Parquet) passes the FOCUS 1.2 rules with its metadata; CSV has a row per team x dimension', async () => {
     const focus = await get(`/v1/exports/${PERIOD}?format=focus`, FINANCE);
     expect(focus.headers.get('content-type')).toMatch(/text\/csv/);
-    const { header, rows } = parseCsv(await focus.text());
+    expect(focus.headers.get('x-focus-schema-id')).toBe(FOCUS_SCHEMA_ID);
+    const metadata = (await (await get('/v1/focus/metadata', FINANCE)).json()) as FocusMetadata;
+    const text = await focus.text();
+    expect(validateFocusCsv(text, metadata)).toEqual([]);
+    const { rows } = parseCsv(text);
     expect(rows.length).toBeGreaterThan(0);
-    expect(validateFocus(header, rows)).toEqual([]);
-    const sum = rows.reduce((s, r) => s + BigInt(Math.round(Number(r.BilledCost) * 1e9)), 0n);
-    expect(sum).toBe(cost(current)); // each BilledCost has at most 9 decimals: exact through the float here
+    const sum = rows.reduce((s, r) => s + parseDecimalToNanos(r.BilledCost ?? ''), 0n);
+    expect(sum).toBe(cost(current));
+    // one SKU per model and token type, at the catalog's published per-token price
+    const input = rows.find((r) => r.SkuId?.endsWith('/input') && r.x_team === A);
+    expect(input?.SkuMeter).toBe('Input Tokens');
+    expect(rows.filter((r) => r.x_team === 'unattributed').every((r) => r.SubAccountId === null)).toBe(true);
+    const parquet = await get(`/v1/exports/${PERIOD}?format=focus-parquet`, FINANCE);
+    expect(parquet.headers.get('content-type')).toMatch(/application\/vnd.apache.parquet/);
+    const back = await parquetReadObjects({ file: await parquet.arrayBuffer() });
+    expect(back).toEqual(rows);
     const csv = await (await get(`/v1/exports/${PERIOD}?format=csv`, FINANCE)).text();
     expect(csv.split('\n')[0]).toMatch(/^period,team_id,team_name,cost_centre,owner,dimension,key,/);
     expect(csv).toContain(`${PERIOD},${A},Search ${RUN},CC-100,alice@example.com,total,`);
@@ -271,6 +288,15 @@ allocation_rules:
     });
     const report = tally('report', '--period', open, '--team', A);
     expect(report).toMatch(/Adjustments booked this period/);
+    // in FOCUS the late call is Usage of its own day, ChargeClass Correction, with its cost
+    const focus = await (await get(`/v1/exports/${open}?format=focus`, TEAM_A)).text();
+    expect(validateFocusCsv(focus)).toEqual([]);
+    const lateRows = parseCsv(focus).rows;
+    expect(lateRows.every((r) => r.ChargeCategory === 'Usage' && r.ChargeClass === 'Correction')).toBe(true);
+    expect(lateRows.every((r) => (r.ChargePeriodStart ?? '').startsWith(`${PERIOD}-20`))).toBe(true);
+    expect(lateRows.reduce((s, r) => s + parseDecimalToNanos(r.BilledCost ?? ''), 0n)).toBe(
+      BigInt(late.cost.total_nanos),
+    );
     await expect(
       pool.query('UPDATE tokentally.statements SET statement = $1 WHERE period = $2', ['{}', PERIOD]),
     ).rejects.toThrow(/immutable/);

@@ -2,3 +2,4 @@ export * from './generated/schemas';
 export * from './topics';
 export * from './org-declaration';
 export * from './rollup';
+export * from './focus-usage';

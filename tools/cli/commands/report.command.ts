@@ -7,19 +7,22 @@ import {
   chargebackLines,
   statementFromJson,
   statementTable,
+  FOCUS_VERSION,
   focusCsv,
-  focusRows,
+  focusExport,
+  focusParquet,
   scopeStatement,
   statementCsv,
   teamSummary,
   toJsonValue,
 } from '@tokentally/domain-chargeback';
 import { formatUsd } from '@tokentally/domain-money';
+import { PriceCatalog } from '@tokentally/domain-pricing';
 import { ChargebackRepository, PERIOD } from '@tokentally/platform-db';
 import { withDatabase } from '../database';
 import { withProducer } from '../kafka';
 
-const FORMATS = ['table', 'csv', 'json', 'focus'] as const;
+const FORMATS = ['table', 'csv', 'json', 'focus', 'focus-parquet'] as const;
 
 function checkPeriod(period: string): string {
   if (!PERIOD.test(period)) throw new Error(`period "${period}" must be YYYY-MM, e.g. 2026-10`);
@@ -42,8 +45,16 @@ export function registerReportCommands(program: Command): void {
         const repo = new ChargebackRepository(pool);
         const closed = await repo.closedStatement(period);
         let text: string;
-        if (options.format === 'focus') {
-          text = focusCsv(focusRows(period, await repo.dailyUsage(period, options.team)));
+        if (options.format === 'focus' || options.format === 'focus-parquet') {
+          const rows = focusExport(period, await repo.focusSources(period, options.team), new PriceCatalog());
+          if (options.format === 'focus-parquet') {
+            if (!options.out) throw new Error('--format focus-parquet needs --out <file>');
+            const bytes = Buffer.from(focusParquet(rows));
+            writeFileSync(options.out, bytes);
+            console.log(`wrote ${options.out} (${bytes.length} bytes, FOCUS ${FOCUS_VERSION})`);
+            return;
+          }
+          text = focusCsv(rows);
         } else if (closed && !options.team && options.format !== 'csv') {
           // a closed period answers from its stored statement, byte for byte
           const { summary } = JSON.parse(closed.statement) as { summary: string[] };

@@ -1,3 +1,4 @@
+import type { FocusUsageGroup } from '@tokentally/contracts';
 import { buildStatement, type Statement, type UsageRow } from './statement';
 
 /** Builders the chargeback specs share (not exported from the lib's index). */
@@ -57,3 +58,42 @@ export function sampleStatement(extra: readonly UsageRow[] = []): Statement {
     ],
   });
 }
+
+/** A FOCUS usage group priced by the catalog's gpt-4o entry ($2.50 input, $1.25 cache read, $10 output per 1M). */
+export const usageGroup = (extra: Partial<FocusUsageGroup> = {}): FocusUsageGroup => ({
+  day: new Date(Date.UTC(2026, 9, 3)),
+  late: false,
+  team_id: 'search',
+  feature: 'search',
+  workflow: 'answer',
+  environment: 'prod',
+  user_ref: 'hmac:dev:ab',
+  provider: 'openai',
+  model: 'gpt-4o',
+  rate_card_id: 'catalog:openai/gpt-4o',
+  rate_card_version: '@pydantic/genai-prices@0.1.8',
+  pricing_tier: null,
+  rate_multiplier: null,
+  multiplier_applies_to: null,
+  card_definition: null,
+  original_currency: 'USD',
+  fx_rate_id: null,
+  calls: 3n,
+  uncached_input_tokens: 1234n,
+  cache_read_tokens: 100n,
+  cache_write_5m_tokens: 0n,
+  cache_write_1h_tokens: 0n,
+  output_tokens: 77n,
+  reasoning_tokens: 5n,
+  units: {},
+  // 1234 x 2.5 / 1M = 0.003085, 100 x 1.25 / 1M = 0.000125, 77 x 10 / 1M = 0.00077
+  uncached_input_nanos: 3_085_000n,
+  cache_read_nanos: 125_000n,
+  cache_write_5m_nanos: 0n,
+  cache_write_1h_nanos: 0n,
+  output_nanos: 770_000n,
+  reasoning_nanos: 0n,
+  request_fee_nanos: 0n,
+  units_nanos: 0n,
+  ...extra,
+});

@@ -9,20 +9,25 @@ import {
   Param,
   Query,
   Req,
+  StreamableFile,
   UseGuards,
 } from '@nestjs/common';
 import {
   auditSummary,
   buildStatement,
+  FOCUS_SCHEMA_ID,
+  FOCUS_VERSION,
   focusCsv,
-  focusRows,
+  focusExport,
+  focusMetadata,
+  focusParquet,
   statementCsv,
   scopeStatement,
   teamSummary,
   toJsonValue,
   type Statement,
 } from '@tokentally/domain-chargeback';
-import { explainTrace } from '@tokentally/domain-pricing';
+import { explainTrace, PriceCatalog } from '@tokentally/domain-pricing';
 import { ChargebackRepository, LedgerRepository, PERIOD } from '@tokentally/platform-db';
 import { ApiAccessGuard, teamScope, type ApiRequest, type Caller } from './api-access.guard';
 import { OPENAPI } from './openapi';
@@ -48,6 +53,8 @@ const callerOf = (request: ApiRequest): Caller => {
 /** The finance API: statements, exports, budgets and explain-a-request, per caller's team scope. */
 @Controller()
 export class FinanceController {
+  private readonly catalog = new PriceCatalog();
+
   constructor(
     @Inject(ChargebackRepository) private readonly chargeback: ChargebackRepository,
     @Inject(LedgerRepository) private readonly ledger: LedgerRepository,
@@ -102,7 +109,7 @@ export class FinanceController {
     @Query('format') format: string | undefined,
     @Query('team') teamText: string | undefined,
     @Req() request: ApiRequest,
-  ): Promise<string> {
+  ): Promise<string | StreamableFile> {
     const scope = teamScope(callerOf(request), team(teamText));
     const response = request.res;
     switch (format ?? 'csv') {
@@ -113,11 +120,34 @@ export class FinanceController {
         response?.type('application/json');
         return JSON.stringify(toJsonValue(await this.statement(periodText, scope)));
       case 'focus':
-        response?.type('text/csv');
-        return focusCsv(focusRows(period(periodText), await this.chargeback.dailyUsage(periodText, scope)));
+      case 'focus-parquet': {
+        const rows = focusExport(
+          period(periodText),
+          await this.chargeback.focusSources(periodText, scope),
+          this.catalog,
+        );
+        // FOCUS asks every data artifact to name its schema without reading its contents
+        response?.setHeader('x-focus-version', FOCUS_VERSION);
+        response?.setHeader('x-focus-schema-id', FOCUS_SCHEMA_ID);
+        response?.setHeader('link', '</v1/focus/metadata>; rel="describedby"');
+        if (format === 'focus') {
+          response?.type('text/csv');
+          return focusCsv(rows);
+        }
+        return new StreamableFile(Buffer.from(focusParquet(rows)), {
+          type: 'application/vnd.apache.parquet',
+          disposition: `attachment; filename="focus-${periodText}.parquet"`,
+        });
+      }
       default:
-        throw new BadRequestException('format must be csv, json or focus');
+        throw new BadRequestException('format must be csv, json, focus or focus-parquet');
     }
+  }
+
+  @Get('v1/focus/metadata')
+  @UseGuards(ApiAccessGuard)
+  focusMetadata(): unknown {
+    return focusMetadata();
   }
 
   @Get('v1/budgets/:period')
