@@ -10,3 +10,4 @@ export * from './focus-prices';
 export * from './focus-rows';
 export * from './focus-validator';
 export * from './focus-files';
+export * from './allocation-rules';
