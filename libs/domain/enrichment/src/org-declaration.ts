@@ -1,5 +1,5 @@
 import type { AllocationRule, OrgDeclaration } from '@tokentally/contracts';
-import { parseDecimalToNanos } from '@tokentally/domain-money';
+import { MICRO_PERCENT_PER_PERCENT, parseDecimalToNanos, parsePercentShare } from '@tokentally/domain-money';
 
 const ID = /^[a-z0-9][a-z0-9._@:-]{0,127}$/i;
 type Json = Record<string, unknown>;
@@ -120,6 +120,17 @@ export function parseOrgDeclaration(
     'allocation_rules',
     problems,
   );
+  // two rules passing on the same team's cost would allocate it twice: one rule per source team
+  const sources = new Map<string, string>();
+  allocation_rules.forEach(({ id, rule }, i) => {
+    if (!rule.source_team) return;
+    const first = sources.get(rule.source_team);
+    if (first !== undefined)
+      problems.push(
+        `allocation_rules[${i}].source_team: "${rule.source_team}" is already allocated by rule "${first}"`,
+      );
+    else sources.set(rule.source_team, id);
+  });
 
   return problems.length > 0
     ? { ok: false, problems }
@@ -140,17 +151,16 @@ function parseRule(item: Json, path: string, problems: string[]): AllocationRule
     }
     case 'fixed': {
       const shares = item['shares'];
-      if (
-        !isObject(shares) ||
-        !Object.values(shares).every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 0)
-      ) {
-        problems.push(`${path}.shares: a mapping of team id to whole-number weight`);
+      // percentages with up to six decimals (a number or a decimal string), summing to exactly 100
+      const micro = isObject(shares) ? Object.values(shares).map(percentShare) : [];
+      if (!isObject(shares) || micro.length === 0 || micro.some((m) => m === undefined)) {
+        problems.push(`${path}.shares: a mapping of team id to a percentage with at most 6 decimals`);
         return undefined;
       }
-      const weights = shares as Record<string, number>;
-      if (Object.values(weights).reduce((a, b) => a + b, 0) === 0)
-        problems.push(`${path}.shares: weights sum to zero`);
-      return { source_team, method: 'fixed', shares: weights };
+      if (micro.reduce((a: bigint, b) => a + (b ?? 0n), 0n) !== 100n * MICRO_PERCENT_PER_PERCENT)
+        problems.push(`${path}.shares: percentages must sum to exactly 100`);
+      const percents = Object.fromEntries(Object.entries(shares).map(([team, v]) => [team, Number(v)]));
+      return { source_team, method: 'fixed', shares: percents };
     }
     case 'owner': {
       const owner = typeof item['owner'] === 'string' ? item['owner'] : '';
@@ -160,6 +170,15 @@ function parseRule(item: Json, path: string, problems: string[]): AllocationRule
     default:
       problems.push(`${path}.method: one of proportional, fixed, owner`);
       return undefined;
+  }
+}
+
+function percentShare(value: unknown): bigint | undefined {
+  if (typeof value !== 'number' && typeof value !== 'string') return undefined;
+  try {
+    return parsePercentShare(value);
+  } catch {
+    return undefined;
   }
 }
 

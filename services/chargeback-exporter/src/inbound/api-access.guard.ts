@@ -12,7 +12,7 @@ import { BearerTokens } from '@tokentally/platform-service';
 export interface ApiRequest {
   headers: { authorization?: string };
   caller?: Caller;
-  res?: { type(contentType: string): unknown };
+  res?: { type(contentType: string): unknown; setHeader(name: string, value: string): unknown };
 }
 
 export interface ApiToken {
