@@ -10,3 +10,4 @@ export * from './org-declaration';
 export * from './raw-event-json';
 export * from './otlp-spans';
 export * from './litellm-payload';
+export * from './timestamp';

@@ -100,6 +100,9 @@ export function validateRawEvent(event: RawCallEvent, now: number): Outcome<RawC
 function checkOccurredAt(occurredAt: number, now: number): Failure | undefined {
   if (!Number.isFinite(occurredAt))
     return reject('INVALID_VALUE', 'occurred_at', 'occurred_at is not a timestamp');
+  // A fraction cannot be written as an Avro long: refused here, per event, instead of failing the batch.
+  if (!Number.isSafeInteger(occurredAt))
+    return reject('INVALID_VALUE', 'occurred_at', `occurred_at ${occurredAt} is not whole milliseconds`);
   if (occurredAt < LIMITS.oldestOccurredAt) {
     return reject(
       'INVALID_VALUE',
