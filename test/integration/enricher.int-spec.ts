@@ -242,6 +242,69 @@ describe('enricher on the real stack: every call enriched or quarantined with it
     expect(allBad.status).toBe(400);
   });
 
+  it('HTTP ingest: guessed times and contradicting counts are refused per event with their field, never a 500', async () => {
+    const base = {
+      event_id: `${RUN}-corpus-ok`,
+      trace_id: `${RUN}-corpus-t`,
+      occurred_at: new Date(Date.now() - 2000).toISOString(),
+      team_id: 'team-1',
+      feature: 'f',
+      environment: 'prod',
+      provider: 'openai',
+      model: 'gpt-4o',
+      usage: { input_tokens: 50, output_tokens: 10 },
+    };
+    const bad: [string, Record<string, unknown>, string][] = [
+      ['30 February', { occurred_at: '2026-02-30T10:00:00Z' }, 'occurred_at'],
+      ['a bare year', { occurred_at: '2021' }, 'occurred_at'],
+      ['US date', { occurred_at: '12/01/2026 20:00' }, 'occurred_at'],
+      ['RFC 2822', { occurred_at: new Date(Date.now() - 5000).toUTCString() }, 'occurred_at'],
+      ['no offset', { occurred_at: '2026-11-24T10:00:00' }, 'occurred_at'],
+      ['fractional epoch ms', { occurred_at: Date.now() - 5000.5 }, 'occurred_at'],
+      [
+        'cache reads above input',
+        { usage: { input_tokens: 10, cached_input_tokens: 500, output_tokens: 1 } },
+        'usage.cached_input_tokens',
+      ],
+      [
+        'reasoning above output',
+        { usage: { input_tokens: 10, output_tokens: 3, reasoning_tokens: 50 } },
+        'usage.reasoning_tokens',
+      ],
+      [
+        '1h writes above all writes',
+        {
+          provider: 'anthropic',
+          model: 'claude-sonnet-4-5',
+          usage: { input_tokens: 10, output_tokens: 3, cache_write_tokens: 1, cache_write_1h_tokens: 5 },
+        },
+        'usage.cache_write_1h_tokens',
+      ],
+    ];
+    const response = await fetch(`${enricher.url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify([
+        base,
+        ...bad.map(([kind, change]) => ({
+          ...base,
+          event_id: `${RUN}-corpus-${kind.replace(/\W+/g, '_')}`,
+          ...change,
+        })),
+      ]),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      accepted: number;
+      results: { status: string; reason?: string; field?: string; message?: string }[];
+    };
+    expect(body.accepted).toBe(1);
+    expect(body.results.slice(1).map((r) => [r.status, r.reason, r.field])).toEqual(
+      bad.map(([, , field]) => ['rejected', 'INVALID_VALUE', field]),
+    );
+    httpAccepted += 1;
+  });
+
   it('20,000 events over Kafka and HTTP: in = enriched + quarantined, each bad one with its reason', async () => {
     const topic = TOPICS.rawCalls;
     // Bad input over Kafka: 29 kinds of invalid envelopes plus invalid UTF-8 on the wire (30 of each),

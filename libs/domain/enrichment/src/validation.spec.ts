@@ -1,6 +1,7 @@
 import type { RawCallEvent } from '@tokentally/contracts';
 import { EMPTY_ORG, type OrgSnapshot } from './owner-resolution';
 import { enrichCall, type EnrichmentContext } from './enrich';
+import { validateRawEvent } from './validation';
 
 const NOW = Date.UTC(2026, 10, 24, 12);
 
@@ -237,5 +238,40 @@ describe('enrichment of good calls', () => {
 
   it('accepts an empty org registry under soft enforcement (first run, nothing declared yet)', () => {
     expect(enrichCall(raw({ team_id: 'anyone' }), { ...context('soft'), org: EMPTY_ORG }).ok).toBe(true);
+  });
+});
+
+describe('validation alone catches cross-field contradictions (HTTP ingest answers them synchronously)', () => {
+  it.each([
+    [
+      'cache reads above inclusive input',
+      raw({ provider: 'openai' }, { input_tokens: 10, cached_input_tokens: 500 }),
+      'usage.cached_input_tokens',
+    ],
+    [
+      'reasoning above output',
+      raw({ provider: 'openai' }, { output_tokens: 3, reasoning_tokens: 50 }),
+      'usage.reasoning_tokens',
+    ],
+    [
+      '1h cache writes above all writes',
+      raw({ provider: 'anthropic' }, { cache_write_tokens: 1, cache_write_1h_tokens: 5 }),
+      'usage.cache_write_1h_tokens',
+    ],
+    [
+      '1h cache writes without any write count',
+      raw({ provider: 'anthropic' }, { cache_write_1h_tokens: 5 }),
+      'usage.cache_write_1h_tokens',
+    ],
+  ])('%s -> INVALID_VALUE on %s', (_name, event, field) => {
+    expect(validateRawEvent(event, NOW)).toMatchObject({
+      ok: false,
+      rejection: { reason: 'INVALID_VALUE', field },
+    });
+  });
+
+  it('lets consistent counts through unchanged', () => {
+    const event = raw({ provider: 'anthropic' }, { cached_input_tokens: 500, cache_write_tokens: 20 });
+    expect(validateRawEvent(event, NOW)).toEqual({ ok: true, value: event });
   });
 });

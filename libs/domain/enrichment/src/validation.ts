@@ -1,5 +1,5 @@
 import type { RawCallEvent } from '@tokentally/contracts';
-import { canonicalProvider } from './provider-semantics';
+import { canonicalProvider, normaliseUsage } from './provider-semantics';
 import { reject, type Failure, type Outcome } from './rejection';
 
 /** Bounds that separate a real call from broken or hostile input. */
@@ -91,10 +91,21 @@ export function validateRawEvent(event: RawCallEvent, now: number): Outcome<RawC
           `raw_usage_json is larger than ${LIMITS.rawUsageJsonLength} characters`,
         )
       : undefined) ??
-    (canonicalProvider(event.provider) === undefined
-      ? reject('UNKNOWN_PROVIDER', 'provider', `unknown provider "${event.provider}"`)
-      : undefined);
+    checkProviderUsage(event);
   return problem ?? { ok: true, value: event };
+}
+
+/**
+ * Counts that contradict each other under the provider's semantics (cache reads above an inclusive
+ * input, reasoning above output, 1-hour writes above all writes) are refused here, so HTTP ingest
+ * answers them synchronously with the field instead of accepting them and quarantining them later.
+ */
+function checkProviderUsage(event: RawCallEvent): Failure | undefined {
+  const provider = canonicalProvider(event.provider);
+  if (provider === undefined)
+    return reject('UNKNOWN_PROVIDER', 'provider', `unknown provider "${event.provider}"`);
+  const buckets = normaliseUsage(provider, event.usage);
+  return buckets.ok ? undefined : buckets;
 }
 
 function checkOccurredAt(occurredAt: number, now: number): Failure | undefined {
