@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { TOPICS, type EnrichedCallEvent } from '@tokentally/contracts';
+import { createPool } from '@tokentally/platform-db';
 import { AvroRegistry, BatchConsumer } from '@tokentally/platform-kafka';
 import { silentLogger } from '@tokentally/platform-observability';
 import { KafkaHarness, stackEnv, waitUntil } from '@tokentally/testing';
@@ -20,14 +21,23 @@ describe('gateway ingest: OpenTelemetry spans and LiteLLM payloads become attrib
     LOG_LEVEL: 'warn',
     KAFKA_CONSUMER_GROUP: 'it-gateway-enricher',
   });
+  // A pricer of its own (test port range of the ingest suites) for the fix-and-resend case.
+  const pricer = new ServiceProcess('pricer', 3245, {
+    DATABASE_URL: stackEnv.databaseUrl,
+    LOG_LEVEL: 'warn',
+    KAFKA_CONSUMER_GROUP: 'it-gateway-pricer',
+  });
+  const pool = createPool({ connectionString: stackEnv.databaseUrl, max: 2 });
   const enriched = new Map<string, EnrichedCallEvent>();
   let reader: BatchConsumer<EnrichedCallEvent>;
 
   beforeAll(async () => {
     await harness.start();
     await harness.skipToEnd('it-gateway-enricher', TOPICS.rawCalls.name);
+    await harness.skipToEnd('it-gateway-pricer', TOPICS.enrichedCalls.name);
     enricher.start();
-    await enricher.healthy();
+    pricer.start();
+    await Promise.all([enricher.healthy(), pricer.healthy()]);
     reader = new BatchConsumer(harness.kafka, new AvroRegistry(stackEnv.registryUrl), {
       groupId: `it-otlp-${RUN}`,
       topic: TOPICS.enrichedCalls,
@@ -44,7 +54,8 @@ describe('gateway ingest: OpenTelemetry spans and LiteLLM payloads become attrib
   });
   afterAll(async () => {
     await reader.stop();
-    await enricher.stop();
+    await Promise.all([enricher.stop(), pricer.stop()]);
+    await pool.end();
     await harness.stop();
   });
 
@@ -142,6 +153,59 @@ describe('gateway ingest: OpenTelemetry spans and LiteLLM payloads become attrib
       buckets: { uncached_input: 100, cache_read: 800, output: 40 },
     });
     expect(JSON.stringify(event)).not.toMatch(new RegExp(`secret question|litellm-user-${RUN}`));
+  });
+
+  it('a corrected event resent after UNKNOWN_RATE is priced, not dropped as a duplicate', async () => {
+    const eventId = `${RUN}-fix-and-resend`;
+    const send = (model: string) =>
+      fetch(`${enricher.url}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify([
+          {
+            event_id: eventId,
+            trace_id: `${RUN}-fix-trace`,
+            occurred_at: Date.now() - 60_000,
+            team_id: 'team-1',
+            feature: 'answers',
+            environment: 'prod',
+            provider: 'openai',
+            model,
+            usage: { input_tokens: 1000, output_tokens: 100 },
+          },
+        ]),
+      });
+    expect((await send(`no-such-model-${RUN}`)).status).toBe(200);
+    await waitUntil(
+      'UNKNOWN_RATE quarantine',
+      async () =>
+        (
+          await pool.query(
+            "SELECT 1 FROM tokentally.quarantine WHERE event_id = $1 AND stage = 'pricer' AND reason = 'UNKNOWN_RATE'",
+            [eventId],
+          )
+        ).rowCount === 1,
+      60000,
+    );
+    expect((await send('gpt-4o')).status).toBe(200);
+    const booked = await waitUntil(
+      'corrected copy in the ledger',
+      async () =>
+        (
+          await pool.query<{ model: string; total_nanos: bigint }>(
+            'SELECT model, total_nanos FROM tokentally.ledger WHERE event_id = $1',
+            [eventId],
+          )
+        ).rows[0],
+      60000,
+    );
+    expect(booked.model).toBe('gpt-4o');
+    expect(BigInt(booked.total_nanos)).toBeGreaterThan(0n);
+    const { rows } = await pool.query<{ replay_count: number }>(
+      'SELECT replay_count FROM tokentally.quarantine WHERE event_id = $1',
+      [eventId],
+    );
+    expect(rows.map((r) => r.replay_count)).toEqual([1]); // superseded: a replay will not send the stale copy
   });
 
   it('refuses exports without the ingest token', async () => {

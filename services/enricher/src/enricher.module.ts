@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { OrgRepository } from '@tokentally/platform-db';
+import { OrgRepository, QuarantineRepository } from '@tokentally/platform-db';
 import { PlatformModule, type ConfigOf, type ServiceRuntime } from '@tokentally/platform-service';
 import { EnricherMetrics } from './enricher.metrics';
 import { INGEST_SETTINGS, RAW_PRODUCER, type IngestSettings } from './enricher.tokens';
@@ -7,6 +7,7 @@ import { EnrichmentPipeline } from './enrichment.pipeline';
 import { IngestController } from './inbound/ingest.controller';
 import { RawCallsConsumer } from './inbound/raw-calls.consumer';
 import { OrgCache } from './outbound/org-cache';
+import { QuarantinedEventsStore } from './outbound/quarantined-events.store';
 import { SeenEventsStore } from './outbound/seen-events.store';
 
 /**
@@ -56,6 +57,7 @@ export class EnricherModule {
                 pseudonymKey: { id: config.PSEUDONYM_KEY_ID, secret: config.PSEUDONYM_SECRET },
               },
               metrics,
+              new QuarantinedEventsStore(new QuarantineRepository(pool)),
             ),
         },
       ],

@@ -14,6 +14,7 @@ import {
 } from '@tokentally/platform-kafka';
 import type { EnricherMetrics } from './enricher.metrics';
 import type { OrgCache } from './outbound/org-cache';
+import type { QuarantinedEventsStore } from './outbound/quarantined-events.store';
 import type { SeenEventsStore } from './outbound/seen-events.store';
 
 export interface PipelineSettings {
@@ -40,6 +41,7 @@ export class EnrichmentPipeline {
     private readonly org: OrgCache,
     private readonly settings: PipelineSettings,
     private readonly metrics: EnricherMetrics,
+    private readonly quarantinedEvents: Pick<QuarantinedEventsStore, 'pending' | 'superseded'>,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -47,6 +49,12 @@ export class EnrichmentPipeline {
     const alreadyEnriched = await this.seenEvents.seen([
       ...new Set(records.map((r) => r.value.event_id).filter((id) => id.trim() !== '')),
     ]);
+    // Seen before, but set aside downstream since: a resend is a fix, not a redelivery.
+    const awaitingFix =
+      alreadyEnriched.size > 0
+        ? await this.quarantinedEvents.pending([...alreadyEnriched])
+        : new Map<string, string[]>();
+    const superseded: string[] = [];
     const inBatch = new Set<string>();
     const enriched: OutgoingRecord<EnrichedCallEvent>[] = [];
     const quarantined: QuarantineRecord[] = [];
@@ -58,7 +66,8 @@ export class EnrichmentPipeline {
       const raw = record.value;
       // Only a real id can be a duplicate: blank ids are all different bad events, quarantined below.
       const hasId = raw.event_id.trim() !== '';
-      if (hasId && (alreadyEnriched.has(raw.event_id) || inBatch.has(raw.event_id))) {
+      const redelivery = alreadyEnriched.has(raw.event_id) && !awaitingFix.has(raw.event_id);
+      if (hasId && (redelivery || inBatch.has(raw.event_id))) {
         duplicates += 1;
         continue;
       }
@@ -71,6 +80,7 @@ export class EnrichmentPipeline {
       });
       if (outcome.ok) {
         enriched.push({ key: raw.trace_id, value: outcome.value.event });
+        superseded.push(...(awaitingFix.get(raw.event_id) ?? []));
         redactions += outcome.value.redactions;
         continue;
       }
@@ -99,6 +109,7 @@ export class EnrichmentPipeline {
     if (enriched.length > 0) await this.producer.send(TOPICS.enrichedCalls, enriched);
     await this.quarantine.publish(quarantined);
     await this.seenEvents.markSeen(enriched.map((e) => e.value.event_id));
+    await this.quarantinedEvents.superseded(superseded);
 
     this.metrics.outcomes.inc({ outcome: 'enriched' }, enriched.length);
     this.metrics.outcomes.inc({ outcome: 'quarantined' }, quarantined.length);
