@@ -11,3 +11,4 @@ export * from './raw-event-json';
 export * from './otlp-spans';
 export * from './litellm-payload';
 export * from './timestamp';
+export * from './litellm-usage';
