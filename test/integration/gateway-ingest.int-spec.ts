@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TOPICS, type EnrichedCallEvent } from '@tokentally/contracts';
 import { createPool } from '@tokentally/platform-db';
@@ -7,6 +9,7 @@ import { AvroRegistry, BatchConsumer } from '@tokentally/platform-kafka';
 import { silentLogger } from '@tokentally/platform-observability';
 import { KafkaHarness, stackEnv, waitUntil } from '@tokentally/testing';
 import { ServiceProcess } from './service-process';
+import { tally } from './tally';
 
 const ROOT = path.resolve(__dirname, '../..');
 const RUN = randomBytes(4).toString('hex');
@@ -32,6 +35,13 @@ describe('gateway ingest: OpenTelemetry spans and LiteLLM payloads become attrib
   let reader: BatchConsumer<EnrichedCallEvent>;
 
   beforeAll(async () => {
+    // The teams this suite books to, so that a team the registry does not know is told apart.
+    const org = path.join(mkdtempSync(path.join(tmpdir(), 'org-')), 'org.yaml');
+    writeFileSync(
+      org,
+      `teams:\n${[1, 2, 4].map((n) => `  - { id: team-${n}, name: team-${n} }`).join('\n')}\n`,
+    );
+    tally('org', 'apply', org);
     await harness.start();
     await harness.skipToEnd('it-gateway-enricher', TOPICS.rawCalls.name);
     await harness.skipToEnd('it-gateway-pricer', TOPICS.enrichedCalls.name);
@@ -206,6 +216,75 @@ describe('gateway ingest: OpenTelemetry spans and LiteLLM payloads become attrib
       [eventId],
     );
     expect(rows.map((r) => r.replay_count)).toEqual([1]); // superseded: a replay will not send the stale copy
+  });
+
+  it('bad-input corpus: U+FFFD, bytes that are not UTF-8, wrong content types, look-alike teams, span ids', async () => {
+    const post = (url: string, body: string | Buffer, contentType = 'application/json') =>
+      fetch(`${enricher.url}${url}`, {
+        method: 'POST',
+        headers: { 'content-type': contentType, authorization: `Bearer ${TOKEN}` },
+        body,
+      });
+    const event = (id: string, overrides: Record<string, unknown> = {}) => ({
+      event_id: `${RUN}-${id}`,
+      trace_id: `${RUN}-corpus`,
+      occurred_at: new Date(Date.now() - 1000).toISOString(),
+      team_id: 'team-1',
+      feature: 'answers',
+      environment: 'prod',
+      provider: 'openai',
+      model: 'gpt-4o',
+      usage: { input_tokens: 10, output_tokens: 2 },
+      ...overrides,
+    });
+    const accepted = await post(
+      '/v1/events',
+      JSON.stringify([
+        event('fffd', { workflow: 'r\u00e9sum\ufffd' }),
+        event('zwj-team', { team_id: 'team-1\u200d' }),
+      ]),
+    );
+    expect(await accepted.json()).toMatchObject({ accepted: 2, rejected: 0 });
+    const fffd = await waitUntil('U+FFFD enriched', async () => enriched.get(`${RUN}-fffd`), 60000);
+    expect(fffd.workflow).toBe('r\u00e9sum\ufffd');
+    const lookAlike = await waitUntil('look-alike team', async () => enriched.get(`${RUN}-zwj-team`), 60000);
+    expect([lookAlike.team_id, lookAlike.owner_source]).toEqual(['unattributed', 'unattributed']);
+
+    const json = Buffer.from(JSON.stringify([event('bad-bytes', { workflow: 'XX' })]));
+    const at = json.indexOf('XX');
+    json[at] = 0xc3;
+    json[at + 1] = 0x28; // not UTF-8
+    const badBytes = await post('/v1/events', json);
+    expect(badBytes.status).toBe(400);
+    expect(await badBytes.json()).toMatchObject({ error: 'invalid_utf8' });
+
+    for (const url of ['/v1/events', '/v1/litellm', '/v1/otlp/v1/traces']) {
+      const wrongType = await post(url, JSON.stringify([event('text-plain')]), 'text/plain');
+      expect(wrongType.status).toBe(415);
+      expect(((await wrongType.json()) as { message: string }).message).toMatch(/content-type.*text\/plain/);
+    }
+
+    const genAiSpan = (traceId: string) => ({
+      traceId,
+      spanId: 'b7ad6b7169203331',
+      startTimeUnixNano: String(BigInt(Date.now() - 2000) * 1_000_000n),
+      endTimeUnixNano: String(BigInt(Date.now() - 1000) * 1_000_000n),
+      attributes: [
+        { key: 'gen_ai.provider.name', value: { stringValue: 'openai' } },
+        { key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o' } },
+        { key: 'gen_ai.usage.input_tokens', value: { intValue: 10 } },
+        { key: 'gen_ai.usage.output_tokens', value: { intValue: 2 } },
+        { key: 'tokentally.feature', value: { stringValue: 'answers' } },
+      ],
+    });
+    const otlp = await post(
+      '/v1/otlp/v1/traces',
+      JSON.stringify({
+        resourceSpans: [{ scopeSpans: [{ spans: [genAiSpan(''), genAiSpan('0'.repeat(32))] }] }],
+      }),
+    );
+    expect(otlp.status).toBe(200);
+    expect(await otlp.json()).toMatchObject({ partialSuccess: { rejectedSpans: 2 } });
   });
 
   it('refuses exports without the ingest token', async () => {

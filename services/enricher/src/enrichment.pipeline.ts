@@ -4,7 +4,14 @@ import {
   type QuarantineRecord,
   type RawCallEvent,
 } from '@tokentally/contracts';
-import { enrichCall, type Enforcement, type PseudonymKey } from '@tokentally/domain-enrichment';
+import {
+  checkUtf8Loss,
+  enrichCall,
+  type Enforcement,
+  type Outcome,
+  type Enriched,
+  type PseudonymKey,
+} from '@tokentally/domain-enrichment';
 import {
   quarantineIdFor,
   type AvroProducer,
@@ -72,12 +79,14 @@ export class EnrichmentPipeline {
         continue;
       }
       if (hasId) inBatch.add(raw.event_id);
-      const outcome = enrichCall(raw, {
-        now,
-        org,
-        enforcement: this.settings.enforcement[raw.environment],
-        pseudonymKey: this.settings.pseudonymKey,
-      });
+      const outcome: Outcome<Enriched> =
+        checkUtf8Loss(raw, record.rawValue) ??
+        enrichCall(raw, {
+          now,
+          org,
+          enforcement: this.settings.enforcement[raw.environment],
+          pseudonymKey: this.settings.pseudonymKey,
+        });
       if (outcome.ok) {
         enriched.push({ key: raw.trace_id, value: outcome.value.event });
         superseded.push(...(awaitingFix.get(raw.event_id) ?? []));

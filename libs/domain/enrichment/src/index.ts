@@ -12,3 +12,4 @@ export * from './otlp-spans';
 export * from './litellm-payload';
 export * from './timestamp';
 export * from './litellm-usage';
+export * from './utf8-loss';

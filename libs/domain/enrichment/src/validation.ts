@@ -16,7 +16,6 @@ export const LIMITS = {
   latencyMs: 3_600_000,
 } as const;
 
-const INVALID_UTF8 = '\uFFFD'; // what decoders substitute for bytes that are not UTF-8
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
 
 function checkText(value: string | null, field: string, max: number, required: boolean): Failure | undefined {
@@ -26,7 +25,6 @@ function checkText(value: string | null, field: string, max: number, required: b
   if (required && value.trim() === '') return reject('MISSING_FIELD', field, `${field} is empty`);
   if (value.length > max)
     return reject('INVALID_VALUE', field, `${field} is ${value.length} characters, more than ${max}`);
-  if (value.includes(INVALID_UTF8)) return reject('INVALID_VALUE', field, `${field} is not valid UTF-8`);
   if (CONTROL.test(value)) return reject('INVALID_VALUE', field, `${field} contains control characters`);
   return undefined;
 }

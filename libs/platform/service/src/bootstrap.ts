@@ -64,6 +64,7 @@ export async function startService<N extends ServiceName>(
     logger: new NestLoggerAdapter(runtime.logger),
     bufferLogs: false,
     bodyParser: false,
+    rawBody: true, // parsed bodies keep their bytes: ingest checks they are UTF-8
   });
   const limit = definition.jsonBodyLimitBytes?.(config) ?? 1_048_576;
   app.useBodyParser('json', { limit });

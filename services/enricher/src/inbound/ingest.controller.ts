@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Body, Controller, Headers, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { TOPICS, type RawCallEvent } from '@tokentally/contracts';
 import {
   parseRawEventJson,
@@ -14,7 +14,16 @@ import {
 import type { AvroProducer } from '@tokentally/platform-kafka';
 import { EnricherMetrics } from '../enricher.metrics';
 import { INGEST_SETTINGS, RAW_PRODUCER, type IngestSettings } from '../enricher.tokens';
+import { bodyProblem, mediaType } from './ingest-body';
 import { encodeOtlpResponse, spansFromOtlpObject, spansFromOtlpProtobuf } from './otlp-decoder';
+
+/** Nest keeps the unparsed body (`rawBody: true` at start-up) so its bytes can be checked. */
+interface RawBodyRequest {
+  rawBody?: Buffer;
+  headers: Record<string, string | string[] | undefined>;
+}
+const JSON_TYPE = ['application/json'];
+const OTLP_TYPES = ['application/x-protobuf', 'application/json'];
 
 interface StatusResponse {
   status(code: number): unknown;
@@ -44,9 +53,10 @@ export class IngestController {
   events(
     @Headers('authorization') authorization: string | undefined,
     @Body() body: unknown,
+    @Req() request: RawBodyRequest,
     @Res({ passthrough: true }) response: StatusResponse,
   ): Promise<unknown> {
-    return this.ingestBatch('events', authorization, body, response, (item) => {
+    return this.ingestBatch('events', authorization, body, request, response, (item) => {
       const parsed = parseRawEventJson(item);
       if (parsed.ok && parsed.value.dropped > 0)
         this.metrics.redactions.inc({ source: 'http' }, parsed.value.dropped);
@@ -63,9 +73,10 @@ export class IngestController {
   litellm(
     @Headers('authorization') authorization: string | undefined,
     @Body() body: unknown,
+    @Req() request: RawBodyRequest,
     @Res({ passthrough: true }) response: StatusResponse,
   ): Promise<unknown> {
-    return this.ingestBatch('litellm', authorization, body, response, rawEventFromLiteLLM);
+    return this.ingestBatch('litellm', authorization, body, request, response, rawEventFromLiteLLM);
   }
 
   /** Authorise, bound the batch, map and validate each item, publish the valid ones (acked), report each. */
@@ -73,12 +84,18 @@ export class IngestController {
     endpoint: string,
     authorization: string | undefined,
     body: unknown,
+    request: RawBodyRequest,
     response: StatusResponse,
     toEvent: (item: unknown) => Outcome<RawCallEvent>,
   ): Promise<unknown> {
     if (!this.authorised(authorization)) {
       response.status(401);
       return { error: 'unauthorized', message: 'send Authorization: Bearer <ingest token> (INGEST_TOKENS)' };
+    }
+    const problem = bodyProblem(contentTypeOf(request), JSON_TYPE, request.rawBody);
+    if (problem) {
+      response.status(problem.status);
+      return problem.body;
     }
     const items: unknown[] = Array.isArray(body) ? body : [body];
     if (items.length === 0 || items.length > this.settings.maxEvents) {
@@ -120,12 +137,18 @@ export class IngestController {
     @Headers('authorization') authorization: string | undefined,
     @Headers('content-type') contentType: string | undefined,
     @Body() body: unknown,
+    @Req() request: RawBodyRequest,
     @Res({ passthrough: true }) response: StatusResponse,
   ): Promise<unknown> {
-    const protobuf = (contentType ?? '').startsWith('application/x-protobuf');
+    const protobuf = mediaType(contentType) === 'application/x-protobuf';
     if (!this.authorised(authorization)) {
       response.status(401);
       return { error: 'unauthorized', message: 'send Authorization: Bearer <ingest token> (INGEST_TOKENS)' };
+    }
+    const problem = bodyProblem(contentType, OTLP_TYPES, protobuf ? undefined : request.rawBody);
+    if (problem) {
+      response.status(problem.status);
+      return problem.body;
     }
     let spans: OtlpSpan[];
     try {
@@ -178,6 +201,11 @@ export class IngestController {
       return expected.length === given.length && timingSafeEqual(expected, given);
     });
   }
+}
+
+function contentTypeOf(request: RawBodyRequest): string | undefined {
+  const header = request.headers['content-type'];
+  return Array.isArray(header) ? header[0] : header;
 }
 
 function eventIdOf(item: unknown): string | null {
