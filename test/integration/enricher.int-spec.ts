@@ -351,8 +351,11 @@ describe('enricher on the real stack: every call enriched or quarantined with it
       attributes: { prompt: 'Summarise the merger memo', release: 'r1' },
     });
     messages.push({ key: withPrompt.trace_id, value: harness.registry.encode(topic, withPrompt) });
+    // U+FFFD sent on purpose is a valid character (only bytes replaced on decoding are refused).
+    const withFffd = good(6, { event_id: `${RUN}-with-fffd`, workflow: 'r\u00e9sum\ufffd' });
+    messages.push({ key: withFffd.trace_id, value: harness.registry.encode(topic, withFffd) });
 
-    const badCount = messages.length - 1;
+    const badCount = messages.length - 2;
     const goodOverKafka = 20_000 - HTTP_GOOD - messages.length;
     for (let i = 0; i < goodOverKafka; i++) {
       const event = good(i);
@@ -412,6 +415,7 @@ describe('enricher on the real stack: every call enriched or quarantined with it
     const prompt = enriched.get(withPrompt.event_id)?.[0];
     expect(prompt?.redactions).toBe(1);
     expect(prompt?.attributes).toEqual({ release: 'r1' });
+    expect(enriched.get(withFffd.event_id)?.[0]?.workflow).toBe('r\u00e9sum\ufffd');
     expect(enricher.running).toBe(true);
     expect((await fetch(`${enricher.url}/health`)).status).toBe(200);
   });

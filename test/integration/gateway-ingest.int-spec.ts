@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { TOPICS, type EnrichedCallEvent } from '@tokentally/contracts';
+import { TOPICS, type EnrichedCallEvent, type RawCallEvent } from '@tokentally/contracts';
 import { createPool } from '@tokentally/platform-db';
 import { AvroRegistry, BatchConsumer } from '@tokentally/platform-kafka';
 import { silentLogger } from '@tokentally/platform-observability';
@@ -33,6 +33,8 @@ describe('gateway ingest: OpenTelemetry spans and LiteLLM payloads become attrib
   const pool = createPool({ connectionString: stackEnv.databaseUrl, max: 2 });
   const enriched = new Map<string, EnrichedCallEvent>();
   let reader: BatchConsumer<EnrichedCallEvent>;
+  let rawReader: BatchConsumer<RawCallEvent>;
+  const rawWritten = new Map<string, RawCallEvent>(); // what HTTP ingest put on llm.calls.raw.v1
 
   beforeAll(async () => {
     // The teams this suite books to, so that a team the registry does not know is told apart.
@@ -61,9 +63,20 @@ describe('gateway ingest: OpenTelemetry spans and LiteLLM payloads become attrib
       onPoison: async () => undefined,
     });
     await reader.start();
+    const rawGroup = `it-gateway-raw-${RUN}`;
+    await harness.skipToEnd(rawGroup, TOPICS.rawCalls.name);
+    rawReader = new BatchConsumer(harness.kafka, new AvroRegistry(stackEnv.registryUrl), {
+      groupId: rawGroup,
+      topic: TOPICS.rawCalls,
+      logger: silentLogger,
+      handler: async (records) =>
+        records.forEach((r) => r.value.event_id.includes(RUN) && rawWritten.set(r.value.event_id, r.value)),
+      onPoison: async () => undefined,
+    });
+    await rawReader.start();
   });
   afterAll(async () => {
-    await reader.stop();
+    await Promise.all([reader.stop(), rawReader.stop()]);
     await Promise.all([enricher.stop(), pricer.stop()]);
     await pool.end();
     await harness.stop();
@@ -285,6 +298,58 @@ describe('gateway ingest: OpenTelemetry spans and LiteLLM payloads become attrib
     );
     expect(otlp.status).toBe(200);
     expect(await otlp.json()).toMatchObject({ partialSuccess: { rejectedSpans: 2 } });
+  });
+
+  it('planted prompts, keys and raw user ids reach neither the raw nor the enriched topic', async () => {
+    const planted = {
+      user: `planted-user-${RUN}@example.com`,
+      tenant: `planted-tenant-${RUN}`,
+      prompt: `planted prompt ${RUN}`,
+      hexKey: `9f86d081884c7d659a2feaa0${RUN}`,
+      github: `ghp_${RUN}abcdefghijklmnopqrstuvwxyz`,
+      live: `sk-live-${RUN}4f9a8b7c6d5e`,
+    };
+    const eventId = `${RUN}-planted`;
+    const response = await fetch(`${enricher.url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify([
+        {
+          event_id: eventId,
+          trace_id: `${RUN}-planted-trace`,
+          occurred_at: Date.now() - 1000,
+          team_id: 'team-1',
+          user_id: planted.user,
+          tenant_id: planted.tenant,
+          api_key_id: planted.live,
+          feature: 'answers',
+          environment: 'prod',
+          provider: 'openai',
+          model: 'gpt-4o',
+          usage: { input_tokens: 10, output_tokens: 2 },
+          raw_usage_json: { prompt_tokens: 10, extra: { prompt_text: planted.prompt } },
+          attributes: {
+            user_prompt: planted.prompt,
+            'gen_ai.prompt.0.content': planted.prompt,
+            'llm.input_messages': planted.prompt,
+            'x-api-key': planted.hexKey,
+            user_email: planted.user,
+            deploy: `token=${planted.github}`,
+            release: 'r1',
+          },
+        },
+      ]),
+    });
+    expect(await response.json()).toMatchObject({ accepted: 1 });
+    const written = await waitUntil('raw event written', async () => rawWritten.get(eventId), 60000);
+    const event = await waitUntil('planted event enriched', async () => enriched.get(eventId), 60000);
+    for (const dump of [JSON.stringify(written), JSON.stringify(event)]) {
+      for (const secret of Object.values(planted)) expect(dump).not.toContain(secret);
+    }
+    expect(written.user_id).toMatch(/^dev:[0-9a-f]{32}$/);
+    expect(event.user_ref).toBe(written.user_id); // pseudonymised once, at ingest
+    expect(event.attributes).toEqual({ release: 'r1' });
+    expect(event.api_key_id).toMatch(/^sha256:[0-9a-f]{32}$/);
   });
 
   it('refuses exports without the ingest token', async () => {

@@ -49,7 +49,9 @@ function topic<TValue>(
 // Call topics are keyed by trace_id so every call of one user-visible request shares a partition and
 // stays in order; 6 partitions give the enricher and pricer room for parallel consumers.
 export const TOPICS = {
-  rawCalls: topic<RawCallEvent>('llm.calls.raw.v1', 'raw-call-event.avsc', 'RawCallEvent', 6, 7, 'trace_id'),
+  // Raw calls are kept 3 days, not longer: enough to ride out a weekend without the enricher, short
+  // because a Kafka producer that does not pseudonymise puts raw user ids here (HTTP ingest never does).
+  rawCalls: topic<RawCallEvent>('llm.calls.raw.v1', 'raw-call-event.avsc', 'RawCallEvent', 6, 3, 'trace_id'),
   enrichedCalls: topic<EnrichedCallEvent>(
     'llm.calls.enriched.v1',
     'enriched-call-event.avsc',

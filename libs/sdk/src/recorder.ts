@@ -1,5 +1,10 @@
 import { TOPICS, type RawCallEvent, type TopicSpec } from '@tokentally/contracts';
-import { validateRawEvent, type Rejection } from '@tokentally/domain-enrichment';
+import {
+  pseudonymiseRawIds,
+  validateRawEvent,
+  type PseudonymKey,
+  type Rejection,
+} from '@tokentally/domain-enrichment';
 import { AvroProducer, AvroRegistry, createKafkaClient } from '@tokentally/platform-kafka';
 import { createLogger, type Logger } from '@tokentally/platform-observability';
 
@@ -28,6 +33,12 @@ export interface RecorderOptions {
   flushIntervalMs?: number;
   topic?: TopicSpec<RawCallEvent>;
   logger?: Logger;
+  /**
+   * The enricher's pseudonym key (PSEUDONYM_KEY_ID / PSEUDONYM_SECRET): user and tenant ids are then
+   * replaced by their refs before they leave the process, so llm.calls.raw.v1 never holds a raw id.
+   * Without it the enricher pseudonymises them (the raw topic keeps them for its retention).
+   */
+  pseudonymKey?: PseudonymKey;
 }
 
 /**
@@ -49,6 +60,7 @@ export class CallRecorder {
     private readonly maxBatch: number,
     private readonly flushIntervalMs: number,
     private readonly logger: Logger,
+    private readonly pseudonymKey: PseudonymKey | undefined,
   ) {}
 
   static async connect(options: RecorderOptions): Promise<CallRecorder> {
@@ -63,14 +75,21 @@ export class CallRecorder {
     await registry.registerWriters([topic]);
     const producer = new AvroProducer(kafka, registry);
     await producer.connect();
-    return new CallRecorder(producer, topic, options.maxBatch ?? 500, options.flushIntervalMs ?? 200, logger);
+    return new CallRecorder(
+      producer,
+      topic,
+      options.maxBatch ?? 500,
+      options.flushIntervalMs ?? 200,
+      logger,
+      options.pseudonymKey,
+    );
   }
 
   record(event: RawCallEvent, now: number = Date.now()): void {
     if (this.failure) throw this.failure;
     const valid = validateRawEvent(event, now);
     if (!valid.ok) throw new InvalidCallEventError(valid.rejection);
-    this.buffer.push(event);
+    this.buffer.push(this.pseudonymKey ? pseudonymiseRawIds(event, this.pseudonymKey) : event);
     if (this.buffer.length >= this.maxBatch) void this.startFlush();
     else this.timer ??= setTimeout(() => void this.startFlush(), this.flushIntervalMs);
   }

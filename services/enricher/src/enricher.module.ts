@@ -21,6 +21,7 @@ export class EnricherModule {
     if (!producer || !quarantine || !pool || !redis)
       throw new Error('the enricher needs Kafka, PostgreSQL, Redis and a quarantine stage');
     const metrics = new EnricherMetrics(runtime.metrics);
+    const pseudonymKey = { id: config.PSEUDONYM_KEY_ID, secret: config.PSEUDONYM_SECRET };
     return {
       module: EnricherModule,
       imports: [PlatformModule.forRuntime(runtime)],
@@ -33,6 +34,7 @@ export class EnricherModule {
           useValue: {
             tokens: config.INGEST_TOKENS,
             maxEvents: config.INGEST_MAX_EVENTS,
+            pseudonymKey,
           } satisfies IngestSettings,
         },
         {
@@ -54,7 +56,7 @@ export class EnricherModule {
               org,
               {
                 enforcement: config.OWNER_ENFORCEMENT,
-                pseudonymKey: { id: config.PSEUDONYM_KEY_ID, secret: config.PSEUDONYM_SECRET },
+                pseudonymKey,
               },
               metrics,
               new QuarantinedEventsStore(new QuarantineRepository(pool)),

@@ -3,7 +3,9 @@ import { Body, Controller, Headers, HttpCode, Inject, Post, Req, Res } from '@ne
 import { TOPICS, type RawCallEvent } from '@tokentally/contracts';
 import {
   parseRawEventJson,
+  pseudonymiseRawIds,
   rawEventFromLiteLLM,
+  redactForbiddenContent,
   rawEventFromSpan,
   validateRawEvent,
   type OtlpSpan,
@@ -112,7 +114,7 @@ export class IngestController {
       const valid = mapped.ok ? validateRawEvent(mapped.value, now) : mapped;
       const eventId = mapped.ok ? mapped.value.event_id : eventIdOf(item);
       if (!valid.ok) return { index, event_id: eventId, status: 'rejected', ...valid.rejection };
-      accepted.push(valid.value);
+      accepted.push(this.beforeWrite(valid.value, endpoint === 'events' ? 'http' : endpoint));
       return { index, event_id: eventId, status: 'accepted' };
     });
     if (accepted.length > 0)
@@ -169,7 +171,7 @@ export class IngestController {
       const mapped = rawEventFromSpan(span);
       if (mapped === undefined) continue;
       const valid = mapped.ok ? validateRawEvent(mapped.value, now) : mapped;
-      if (valid.ok) accepted.push(valid.value);
+      if (valid.ok) accepted.push(this.beforeWrite(valid.value, 'otlp'));
       else
         rejections.push(
           `span ${span.spanId}: ${valid.rejection.field ?? ''} ${valid.rejection.message} (${valid.rejection.reason})`,
@@ -190,6 +192,16 @@ export class IngestController {
     return rejections.length > 0
       ? { partialSuccess: { rejectedSpans: rejections.length, errorMessage: message } }
       : {};
+  }
+
+  /**
+   * What reaches llm.calls.raw.v1 from HTTP: prompts and credentials removed, user and tenant ids
+   * already pseudonymised (the enricher keeps refs of its key as they are).
+   */
+  private beforeWrite(event: RawCallEvent, source: string): RawCallEvent {
+    const { event: clean, redactions } = redactForbiddenContent(event);
+    if (redactions > 0) this.metrics.redactions.inc({ source }, redactions);
+    return pseudonymiseRawIds(clean, this.settings.pseudonymKey);
   }
 
   private authorised(header: string | undefined): boolean {
