@@ -27,6 +27,21 @@ export interface TopicSpec<TValue> {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * `TOKENTALLY_TOPIC_PREFIX` gives a run topics (and subjects) of its own: the demo uses `demo.`, the
+ * integration suites `test.`, so `npm start` afterwards never books their calls into your database.
+ * Unset (the default) means the contract names as documented.
+ */
+export function topicPrefix(value: string | undefined): string {
+  const prefix = value ?? '';
+  if (!/^[A-Za-z0-9._-]*$/.test(prefix))
+    throw new Error(
+      `TOKENTALLY_TOPIC_PREFIX: only letters, digits, ".", "_" and "-" (got ${JSON.stringify(prefix)})`,
+    );
+  return prefix;
+}
+const PREFIX = topicPrefix(process.env['TOKENTALLY_TOPIC_PREFIX']);
+
 function topic<TValue>(
   name: string,
   schemaFile: string,
@@ -36,8 +51,8 @@ function topic<TValue>(
   keyDescription: string,
 ): TopicSpec<TValue> {
   return {
-    name,
-    subject: `${name}-value`,
+    name: `${PREFIX}${name}`,
+    subject: `${PREFIX}${name}-value`,
     schemaFile,
     recordName: `tokentally.v1.${record}`,
     partitions,
