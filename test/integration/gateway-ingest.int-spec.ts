@@ -346,6 +346,7 @@ describe('gateway ingest: OpenTelemetry spans and LiteLLM payloads become attrib
     for (const dump of [JSON.stringify(written), JSON.stringify(event)]) {
       for (const secret of Object.values(planted)) expect(dump).not.toContain(secret);
     }
+    expect(TOPICS.rawCalls.name).toBe('test.llm.calls.raw.v1'); // never the default topics of `npm start`
     expect(written.user_id).toMatch(/^dev:[0-9a-f]{32}$/);
     expect(event.user_ref).toBe(written.user_id); // pseudonymised once, at ingest
     expect(event.attributes).toEqual({ release: 'r1' });
