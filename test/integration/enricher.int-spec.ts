@@ -369,11 +369,15 @@ describe('enricher on the real stack: every call enriched or quarantined with it
         const e = good(50_000 + batch * 1000 + i);
         return { ...e, occurred_at: new Date(e.occurred_at).toISOString(), raw_usage_json: null };
       });
-      const response = await fetch(`${enricher.url}/v1/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-        body: JSON.stringify(events),
-      });
+      const send = (): Promise<Response> =>
+        fetch(`${enricher.url}/v1/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+          body: JSON.stringify(events),
+        });
+      // A keep-alive socket the server closed while this process was busy encoding the Kafka batch
+      // fails with ECONNRESET before anything is read: send again (event ids make it idempotent).
+      const response = await send().catch(send);
       const body = (await response.json()) as { accepted: number };
       expect(body.accepted).toBe(1000);
       httpAccepted += body.accepted;

@@ -152,15 +152,55 @@ describe('gateway ingest: OpenTelemetry spans and LiteLLM payloads become attrib
     const response = await fetch(`${enricher.url}/v1/litellm`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify([payload(`ok-${RUN}`, 'support-bot'), payload(`nofeature-${RUN}`, undefined)]),
+      body: JSON.stringify([
+        payload(`ok-${RUN}`, 'support-bot'),
+        payload(`nofeature-${RUN}`, undefined),
+        // Anthropic cache writes through LiteLLM: prompt_tokens include reads and writes, split by TTL.
+        {
+          ...payload(`writes-${RUN}`, 'support-bot'),
+          response: {
+            usage: {
+              prompt_tokens: 1000,
+              completion_tokens: 40,
+              prompt_tokens_details: {
+                cached_tokens: 800,
+                cache_creation_tokens: 100,
+                cache_creation_token_details: {
+                  ephemeral_5m_input_tokens: 60,
+                  ephemeral_1h_input_tokens: 40,
+                },
+              },
+              cache_creation_input_tokens: 100,
+              service_tier: 'priority',
+            },
+          },
+        },
+        // No usage at all, or counts as text: refused, never booked at $0.
+        { ...payload(`nousage-${RUN}`, 'support-bot'), response: { choices: [] } },
+        {
+          ...payload(`strings-${RUN}`, 'support-bot'),
+          response: { usage: { prompt_tokens: '900', completion_tokens: '40' } },
+        },
+      ]),
     });
     const body = (await response.json()) as {
       accepted: number;
       results: { status: string; field?: string }[];
     };
     expect(response.status).toBe(200);
-    expect(body.accepted).toBe(1);
+    expect(body.accepted).toBe(2);
     expect(body.results[1]).toMatchObject({ status: 'rejected', field: 'feature' });
+    expect(body.results[3]).toMatchObject({ status: 'rejected', field: 'response.usage' });
+    expect(body.results[4]).toMatchObject({ status: 'rejected', field: 'response.usage.prompt_tokens' });
+    const writes = await waitUntil('cache writes', async () => enriched.get(`litellm-writes-${RUN}`), 60000);
+    expect(writes.service_tier).toBe('priority');
+    expect(writes.buckets).toMatchObject({
+      uncached_input: 100,
+      cache_read: 800,
+      cache_write_5m: 60,
+      cache_write_1h: 40,
+      output: 40,
+    });
     const event = await waitUntil(
       'LiteLLM call enriched',
       async () => enriched.get(`litellm-ok-${RUN}`),

@@ -52,7 +52,18 @@ function words(name: string): string[] {
     .filter(Boolean);
 }
 
+/** Names repeat on every call (`release`, `prompt_tokens`): each is judged once per process. */
+const verdicts = new Map<string, boolean>();
+
 export function isForbiddenName(name: string): boolean {
+  const known = verdicts.get(name);
+  if (known !== undefined) return known;
+  const verdict = judgeName(name);
+  if (verdicts.size < 10_000) verdicts.set(name, verdict);
+  return verdict;
+}
+
+function judgeName(name: string): boolean {
   if (CONTENT_NAMES.test(name)) return true;
   const parts = words(name);
   // "api key", "private key", "access token" spelt as separate words count as one.
