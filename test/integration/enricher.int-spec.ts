@@ -128,6 +128,8 @@ const UNDECODABLE_KINDS = ['garbage bytes', 'unknown schema id', 'truncated body
 const PER_KIND = 30;
 const UNDECODABLE_PER_KIND = 25;
 const HTTP_GOOD = 5000;
+/** Named after the topics it reads, so a run on other topics (another checkout) never joins it. */
+const GROUP = `it-enricher-${TOPICS.rawCalls.name}`;
 
 describe('enricher on the real stack: every call enriched or quarantined with its reason', () => {
   const harness = new KafkaHarness();
@@ -138,7 +140,7 @@ describe('enricher on the real stack: every call enriched or quarantined with it
     INGEST_MAX_BODY_BYTES: '2000000',
     ORG_REFRESH_MS: '300',
     LOG_LEVEL: 'warn',
-    KAFKA_CONSUMER_GROUP: 'it-enricher',
+    KAFKA_CONSUMER_GROUP: GROUP,
   });
   const enriched = new Map<string, EnrichedCallEvent[]>();
   const quarantined: QuarantineRecord[] = [];
@@ -153,7 +155,7 @@ describe('enricher on the real stack: every call enriched or quarantined with it
     await harness.start();
     await harness.registry.registerWriters([TOPICS.rawCalls]);
     applyOrg(false);
-    await harness.skipToEnd('it-enricher', TOPICS.rawCalls.name);
+    await harness.skipToEnd(GROUP, TOPICS.rawCalls.name);
     enricher.start();
     await enricher.healthy();
     const registry = new AvroRegistry(stackEnv.registryUrl);
