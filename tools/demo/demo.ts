@@ -1,3 +1,4 @@
+import './demo-topics'; // first: sets the demo's topic prefix before the topic registry loads
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { OrgRepository } from '@tokentally/adapters-postgres-ledger';
 import { pseudonymKeyringOf } from '@tokentally/platform-config';
+import { QuarantineRepository } from '@tokentally/platform-db';
 import { PlatformModule, type ServiceRuntime } from '@tokentally/platform-service';
 import type { EnricherConfig } from './config';
 import { EnricherMetrics } from './enricher.metrics';
@@ -10,6 +11,7 @@ import { IngestAuth } from './inbound/ingest-auth';
 import { IngestController } from './inbound/ingest.controller';
 import { RawCallsConsumer } from './inbound/raw-calls.consumer';
 import { OrgCache } from './outbound/org.cache';
+import { QuarantinedEventsStore } from './outbound/quarantined-events.store';
 import { SeenEventsStore } from './outbound/seen-events.store';
 
 const INGEST_SEND_DEADLINE_MS = 3000;
@@ -25,6 +27,8 @@ export class EnricherModule {
     if (!producer || !quarantine || !pool || !redis)
       throw new Error('the enricher needs Kafka, PostgreSQL, Redis and a quarantine stage');
     const metrics = new EnricherMetrics(runtime.metrics);
+    // New refs are made with the current key only; the previous one is for matching (tally refs).
+    const pseudonymKey = pseudonymKeyringOf(config).current;
     return {
       module: EnricherModule,
       imports: [PlatformModule.forRuntime(runtime)],
@@ -41,6 +45,7 @@ export class EnricherModule {
             maxEvents: config.INGEST_MAX_EVENTS,
             authMaxFailures: config.INGEST_AUTH_MAX_FAILURES,
             authWindowMs: config.INGEST_AUTH_WINDOW_SECONDS * 1000,
+            pseudonymKey,
           } satisfies IngestSettings,
         },
         {
@@ -62,10 +67,10 @@ export class EnricherModule {
               org,
               {
                 enforcement: config.OWNER_ENFORCEMENT,
-                // New refs are made with the current key only; the previous one is for matching (tally refs).
-                pseudonymKey: pseudonymKeyringOf(config).current,
+                pseudonymKey,
               },
               metrics,
+              new QuarantinedEventsStore(new QuarantineRepository(pool)),
             ),
         },
       ],

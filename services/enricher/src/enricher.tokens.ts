@@ -1,4 +1,4 @@
-import type { IngestScope } from '@tokentally/domain-enrichment';
+import type { IngestScope, PseudonymKey } from '@tokentally/domain-enrichment';
 
 /** Injection tokens for values that are not classes. */
 export const RAW_PRODUCER = Symbol('RAW_PRODUCER');
@@ -10,4 +10,6 @@ export interface IngestSettings {
   /** Failed-attempt throttle per client address (429 with Retry-After). */
   authMaxFailures: number;
   authWindowMs: number;
+  /** HTTP ingest pseudonymises user and tenant ids before it writes the raw topic. */
+  pseudonymKey: PseudonymKey;
 }

@@ -4,7 +4,14 @@ import {
   type QuarantineRecord,
   type RawCallEvent,
 } from '@tokentally/contracts';
-import { enrichCall, type Enforcement, type PseudonymKey } from '@tokentally/domain-enrichment';
+import {
+  checkUtf8Loss,
+  enrichCall,
+  type Enforcement,
+  type Outcome,
+  type Enriched,
+  type PseudonymKey,
+} from '@tokentally/domain-enrichment';
 import {
   type AvroProducer,
   type ConsumedRecord,
@@ -13,6 +20,7 @@ import {
 } from '@tokentally/platform-kafka';
 import type { EnricherMetrics } from './enricher.metrics';
 import type { OrgCache } from './outbound/org.cache';
+import type { QuarantinedEventsStore } from './outbound/quarantined-events.store';
 import type { SeenEventsStore } from './outbound/seen-events.store';
 
 export interface PipelineSettings {
@@ -39,6 +47,7 @@ export class EnrichmentPipeline {
     private readonly org: OrgCache,
     private readonly settings: PipelineSettings,
     private readonly metrics: EnricherMetrics,
+    private readonly quarantinedEvents: Pick<QuarantinedEventsStore, 'pending' | 'superseded'>,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -46,6 +55,12 @@ export class EnrichmentPipeline {
     const alreadyEnriched = await this.seenEvents.seen([
       ...new Set(records.map((r) => r.value.event_id).filter((id) => id.trim() !== '')),
     ]);
+    // Seen before, but set aside downstream since: a resend is a fix, not a redelivery.
+    const awaitingFix =
+      alreadyEnriched.size > 0
+        ? await this.quarantinedEvents.pending([...alreadyEnriched])
+        : new Map<string, string[]>();
+    const superseded: string[] = [];
     const inBatch = new Set<string>();
     const enriched: OutgoingRecord<EnrichedCallEvent>[] = [];
     const quarantined: QuarantineRecord[] = [];
@@ -57,19 +72,23 @@ export class EnrichmentPipeline {
       const raw = record.value;
       // Only a real id can be a duplicate: blank ids are all different bad events, quarantined below.
       const hasId = raw.event_id.trim() !== '';
-      if (hasId && (alreadyEnriched.has(raw.event_id) || inBatch.has(raw.event_id))) {
+      const redelivery = alreadyEnriched.has(raw.event_id) && !awaitingFix.has(raw.event_id);
+      if (hasId && (redelivery || inBatch.has(raw.event_id))) {
         duplicates += 1;
         continue;
       }
       if (hasId) inBatch.add(raw.event_id);
-      const outcome = enrichCall(raw, {
-        now,
-        org,
-        enforcement: this.settings.enforcement[raw.environment],
-        pseudonymKey: this.settings.pseudonymKey,
-      });
+      const outcome: Outcome<Enriched> =
+        checkUtf8Loss(raw, record.rawValue) ??
+        enrichCall(raw, {
+          now,
+          org,
+          enforcement: this.settings.enforcement[raw.environment],
+          pseudonymKey: this.settings.pseudonymKey,
+        });
       if (outcome.ok) {
         enriched.push({ key: raw.trace_id, value: outcome.value.event });
+        superseded.push(...(awaitingFix.get(raw.event_id) ?? []));
         redactions += outcome.value.redactions;
         continue;
       }
@@ -86,6 +105,7 @@ export class EnrichmentPipeline {
     if (enriched.length > 0) await this.producer.send(TOPICS.enrichedCalls, enriched);
     await this.quarantine.publish(quarantined);
     await this.seenEvents.markSeen(enriched.map((e) => e.value.event_id));
+    await this.quarantinedEvents.superseded(superseded);
 
     this.metrics.outcomes.inc({ outcome: 'enriched' }, enriched.length);
     this.metrics.outcomes.inc({ outcome: 'quarantined' }, quarantined.length);

@@ -78,6 +78,7 @@ export async function startService<S extends ServiceSchema>(
     logger: new NestLoggerAdapter(runtime.logger),
     bufferLogs: false,
     bodyParser: false,
+    rawBody: true, // parsed bodies keep their bytes: ingest checks they are UTF-8
   });
   app.useGlobalFilters(new BrokerUnavailableFilter());
   const limit = definition.jsonBodyLimitBytes?.(config) ?? 1_048_576;

@@ -1,8 +1,10 @@
-import { Body, Controller, Headers, HttpCode, Inject, Ip, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Inject, Ip, Post, Req, Res } from '@nestjs/common';
 import { TOPICS, type RawCallEvent } from '@tokentally/contracts';
 import {
   parseRawEventJson,
+  pseudonymiseRawIds,
   rawEventFromLiteLLM,
+  redactForbiddenContent,
   rawEventFromSpan,
   validateRawEvent,
   type OtlpSpan,
@@ -14,7 +16,16 @@ import type { AvroProducer } from '@tokentally/platform-kafka';
 import { EnricherMetrics } from '../enricher.metrics';
 import { INGEST_SETTINGS, RAW_PRODUCER, type IngestSettings } from '../enricher.tokens';
 import { IngestAuth } from './ingest-auth';
+import { bodyProblem, mediaType } from './ingest-body';
 import { encodeOtlpResponse, spansFromOtlpObject, spansFromOtlpProtobuf } from './otlp-decoder';
+
+/** Nest keeps the unparsed body (`rawBody: true` at start-up) so its bytes can be checked. */
+interface RawBodyRequest {
+  rawBody?: Buffer;
+  headers: Record<string, string | string[] | undefined>;
+}
+const JSON_TYPE = ['application/json'];
+const OTLP_TYPES = ['application/x-protobuf', 'application/json'];
 
 interface StatusResponse {
   status(code: number): unknown;
@@ -54,9 +65,10 @@ export class IngestController {
     @Headers('authorization') authorization: string | undefined,
     @Ip() ip: string | undefined,
     @Body() body: unknown,
+    @Req() request: RawBodyRequest,
     @Res({ passthrough: true }) response: StatusResponse,
   ): Promise<unknown> {
-    return this.ingestBatch('events', authorization, ip, body, response, (item) => {
+    return this.ingestBatch('events', authorization, ip, body, request, response, (item) => {
       const parsed = parseRawEventJson(item);
       if (parsed.ok && parsed.value.dropped > 0)
         this.metrics.redactions.inc({ source: 'http' }, parsed.value.dropped);
@@ -74,9 +86,10 @@ export class IngestController {
     @Headers('authorization') authorization: string | undefined,
     @Ip() ip: string | undefined,
     @Body() body: unknown,
+    @Req() request: RawBodyRequest,
     @Res({ passthrough: true }) response: StatusResponse,
   ): Promise<unknown> {
-    return this.ingestBatch('litellm', authorization, ip, body, response, rawEventFromLiteLLM);
+    return this.ingestBatch('litellm', authorization, ip, body, request, response, rawEventFromLiteLLM);
   }
 
   /** Authorise, bound the batch, map and validate each item, publish the valid ones (acked), report each. */
@@ -85,11 +98,17 @@ export class IngestController {
     authorization: string | undefined,
     ip: string | undefined,
     body: unknown,
+    request: RawBodyRequest,
     response: StatusResponse,
     toEvent: (item: unknown) => Outcome<RawCallEvent>,
   ): Promise<unknown> {
     const auth = this.auth.authorise(authorization, ip, response);
     if ('refusal' in auth) return auth.refusal;
+    const problem = bodyProblem(contentTypeOf(request), JSON_TYPE, request.rawBody);
+    if (problem) {
+      response.status(problem.status);
+      return problem.body;
+    }
     const items: unknown[] = Array.isArray(body) ? body : [body];
     if (items.length === 0 || items.length > this.settings.maxEvents) {
       response.status(items.length === 0 ? 400 : 413);
@@ -115,7 +134,7 @@ export class IngestController {
           field: scoped.field,
           message: scoped.message,
         };
-      accepted.push(scoped.value);
+      accepted.push(this.beforeWrite(scoped.value, endpoint === 'events' ? 'http' : endpoint));
       return { index, event_id: eventId, status: 'accepted' };
     });
     const forbidden = results.filter((result) => result.status === 'forbidden').length;
@@ -143,11 +162,17 @@ export class IngestController {
     @Headers('content-type') contentType: string | undefined,
     @Ip() ip: string | undefined,
     @Body() body: unknown,
+    @Req() request: RawBodyRequest,
     @Res({ passthrough: true }) response: StatusResponse,
   ): Promise<unknown> {
-    const protobuf = (contentType ?? '').startsWith('application/x-protobuf');
+    const protobuf = mediaType(contentType) === 'application/x-protobuf';
     const auth = this.auth.authorise(authorization, ip, response);
     if ('refusal' in auth) return auth.refusal;
+    const problem = bodyProblem(contentType, OTLP_TYPES, protobuf ? undefined : request.rawBody);
+    if (problem) {
+      response.status(problem.status);
+      return problem.body;
+    }
     let spans: OtlpSpan[];
     try {
       spans = protobuf
@@ -168,7 +193,7 @@ export class IngestController {
       if (mapped === undefined) continue;
       const valid = mapped.ok ? validateRawEvent(mapped.value, now) : mapped;
       const scoped = valid.ok ? auth.caller.check(valid.value) : undefined;
-      if (scoped?.ok) accepted.push(scoped.value);
+      if (scoped?.ok) accepted.push(this.beforeWrite(scoped.value, 'otlp'));
       else if (scoped) rejections.push(`span ${span.spanId}: ${scoped.field} ${scoped.message} (FORBIDDEN)`);
       else if (!valid.ok)
         rejections.push(
@@ -191,6 +216,21 @@ export class IngestController {
       ? { partialSuccess: { rejectedSpans: rejections.length, errorMessage: message } }
       : {};
   }
+
+  /**
+   * What reaches llm.calls.raw.v1 from HTTP: prompts and credentials removed, user and tenant ids
+   * already pseudonymised (the enricher keeps refs of its key as they are).
+   */
+  private beforeWrite(event: RawCallEvent, source: string): RawCallEvent {
+    const { event: clean, redactions } = redactForbiddenContent(event);
+    if (redactions > 0) this.metrics.redactions.inc({ source }, redactions);
+    return pseudonymiseRawIds(clean, this.settings.pseudonymKey);
+  }
+}
+
+function contentTypeOf(request: RawBodyRequest): string | undefined {
+  const header = request.headers['content-type'];
+  return Array.isArray(header) ? header[0] : header;
 }
 
 function eventIdOf(item: unknown): string | null {
