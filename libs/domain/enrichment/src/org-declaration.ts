@@ -189,7 +189,7 @@ function crossReferences(doc: unknown, ctx: Issue): void {
   rows('api_keys').forEach((key, i) => known(key['team'], ['api_keys', i, 'team']));
   rows('service_accounts').forEach((account, i) => known(account['team'], ['service_accounts', i, 'team']));
   // two rules passing on the same team's cost would allocate it twice: one rule per source team
-  const sources = new Map<string, unknown>();
+  const sources = new Map<string, string>();
   rows('allocation_rules').forEach((entry, i) => {
     const rule = entry['rule'] as AllocationRule | undefined;
     if (!rule) return;
@@ -198,9 +198,9 @@ function crossReferences(doc: unknown, ctx: Issue): void {
       ctx.addIssue({
         code: 'custom',
         path: ['allocation_rules', i, 'source_team'],
-        message: `"${rule.source_team}" is already allocated by rule "${String(first)}"`,
+        message: `"${rule.source_team}" is already allocated by rule "${first}"`,
       });
-    else if (rule.source_team) sources.set(rule.source_team, entry['id']);
+    else if (rule.source_team) sources.set(rule.source_team, String(entry['id']));
     known(rule.source_team, ['allocation_rules', i, 'source_team']);
     const targets =
       rule.method === 'proportional'
