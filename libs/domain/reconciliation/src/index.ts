@@ -1,0 +1,4 @@
+export * from './cost-line';
+export * from './model-names';
+export * from './importers/export-rows';
+export * from './importers/formats';
