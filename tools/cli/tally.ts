@@ -4,6 +4,7 @@ import { registerExplainCommand } from './commands/explain.command';
 import { registerOrgCommands } from './commands/org.command';
 import { registerQuarantineCommands } from './commands/quarantine.command';
 import { registerRatesCommands } from './commands/rates.command';
+import { registerReconcileCommands } from './commands/reconcile.command';
 import { registerRepriceCommand } from './commands/reprice.command';
 import { registerReportCommands } from './commands/report.command';
 import { registerTopicsCommands } from './commands/topics.command';
@@ -25,6 +26,7 @@ export function buildCli(): Command {
   registerRepriceCommand(program);
   registerReportCommands(program);
   registerQuarantineCommands(program);
+  registerReconcileCommands(program);
   registerTopicsCommands(program);
   return program;
 }

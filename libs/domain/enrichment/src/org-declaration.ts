@@ -121,9 +121,30 @@ export function parseOrgDeclaration(
     problems,
   );
 
+  const provider_accounts = list('provider_accounts').map((item, i) => {
+    const path = `provider_accounts[${i}]`;
+    const keys = item['api_keys'];
+    if (keys !== undefined && !(Array.isArray(keys) && keys.every((k) => typeof k === 'string')))
+      problems.push(`${path}.api_keys: a list of api key ids`);
+    const entry = {
+      provider: id(item, 'provider', path),
+      account: id(item, 'account', path),
+      project: text(item, 'project', path, false),
+      team: id(item, 'team', path),
+      api_keys: Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [],
+    };
+    knownTeam(entry.team, `${path}.team`);
+    return entry;
+  });
+  duplicates(
+    provider_accounts.map((a) => `${a.provider}/${a.account}/${a.project ?? ''}`),
+    'provider_accounts',
+    problems,
+  );
+
   return problems.length > 0
     ? { ok: false, problems }
-    : { ok: true, value: { teams, api_keys, service_accounts, allocation_rules } };
+    : { ok: true, value: { teams, api_keys, service_accounts, allocation_rules, provider_accounts } };
 }
 
 function parseRule(item: Json, path: string, problems: string[]): AllocationRule | undefined {

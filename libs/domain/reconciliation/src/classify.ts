@@ -54,7 +54,9 @@ export function explainCell(cell: WorkCell, options: ReconcileOptions): Explanat
   const usageLines = cell.lines.filter((l) => l.lineType === 'usage');
   const delta = cell.usageNanos - ln;
   const roundingBound = usageLines.reduce((sum, l) => sum + l.roundingNanos, 0n);
-  if (delta !== 0n && cell.deltaQ === null) {
+  if (delta !== 0n && cell.deltaQ === null && ln === 0n && lq === 0n) {
+    add('missing_in_ledger', delta, 'billed by the provider, nothing in the ledger for this cell');
+  } else if (delta !== 0n && cell.deltaQ === null) {
     // money without quantities (a Costs page imported without its Usage page): only rounding can be told
     if (delta <= roundingBound && -delta <= roundingBound)
       add('rounding', delta, 'within the exported precision');

@@ -6,3 +6,6 @@ export * from './reconciliation.types';
 export * from './ledger-cells';
 export * from './reconcile';
 export * from './month-results';
+export * from './reconciliation-events';
+export * from './reconcile-run';
+export * from './rate-lookup';

@@ -244,6 +244,15 @@ describe('reconcile: every injected fault gets its class and its exact nanos', (
     expect(classes(cell(cells, 'input', next))).toEqual({ day_boundary: 30_000_000n, unexplained: 0n });
   });
 
+  it('money without quantities and nothing in the ledger: missing in the ledger', () => {
+    const { cells } = reconcile(
+      [line('output', 0n, 3_500_000_000n, { provider: 'openai', model: 'gpt-4o' })],
+      [],
+      FINAL,
+    );
+    expect(classes(cell(cells, 'output'))).toEqual({ missing_in_ledger: 3_500_000_000n, unexplained: 0n });
+  });
+
   it('money without quantities (Costs imported without Usage) stays unexplained', () => {
     const { cells } = reconcile(
       [line('input', 0n, 3_500_000_000n, { provider: 'openai', model: 'gpt-4o' })],

@@ -104,6 +104,31 @@ const chargebackEnv = {
   STATEMENT_TOP_USERS: positiveInt(10, 'How many user_refs a statement lists per team (top N by cost)'),
 };
 
+const reconcilerEnv = {
+  RECONCILE_INTERVAL_MS: positiveInt(
+    3_600_000,
+    'How often the reconciler re-runs the last RECONCILE_DAYS days by itself (provider exports restate)',
+  ),
+  RECONCILE_DAYS: positiveInt(3, 'How many UTC days before today each timed re-run covers'),
+  RECONCILE_TOLERANCE_BP: positiveInt(
+    100,
+    'Tolerance per cell (provider x account x model x day x token type), basis points',
+  ),
+  RECONCILE_MONTH_TOLERANCE_BP: positiveInt(10, 'Tolerance per provider account and month, basis points'),
+  RECONCILE_UPLOAD_TOKENS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    )
+    .describe(
+      'Comma-separated bearer tokens accepted by POST /v1/reconciliation/imports (empty: uploads refused)',
+    ),
+};
+
 /**
  * The environment of every service, in one place: each service validates its own entry at start-up,
  * and the README's configuration table is generated from all of them (`npm run docs`).
@@ -112,7 +137,7 @@ export const SERVICE_ENV = {
   enricher: z.object({ ...kafkaEnv, ...httpEnv(3101), ...databaseEnv, ...redisEnv, ...enricherEnv }),
   pricer: z.object({ ...kafkaEnv, ...httpEnv(3102), ...databaseEnv, ...pricerEnv }),
   'anomaly-detector': z.object({ ...kafkaEnv, ...httpEnv(3103), ...redisEnv }),
-  reconciler: z.object({ ...kafkaEnv, ...httpEnv(3104), ...databaseEnv }),
+  reconciler: z.object({ ...kafkaEnv, ...httpEnv(3104), ...databaseEnv, ...reconcilerEnv }),
   'chargeback-exporter': z.object({ ...kafkaEnv, ...httpEnv(3105), ...databaseEnv, ...chargebackEnv }),
 } as const;
 

@@ -6,3 +6,5 @@ export * from './ledger-rows';
 export * from './ledger.repository';
 export * from './rates.repository';
 export * from './chargeback.repository';
+export * from './reconciliation.repository';
+export * from './reconciliation-results.repository';

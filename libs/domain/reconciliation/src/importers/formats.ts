@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { importAnthropicCostReport, importAnthropicUsageReport } from './anthropic.importer';
 import { importAwsCur } from './aws-cur.importer';
 import { importAzureCost } from './azure-cost.importer';
@@ -30,4 +31,13 @@ export function importExport(
   options: ImportOptions = {},
 ): ImportResult {
   return IMPORT_FORMATS[format](content, options);
+}
+
+/** The id of one import: the same file, format and account twice is the same import. */
+export function importIdOf(format: ImportFormat, accountId: string | undefined, content: string): string {
+  return createHash('sha256')
+    .update(`${format}\u001f${accountId ?? ''}\u001f`)
+    .update(content)
+    .digest('hex')
+    .slice(0, 32);
 }
