@@ -2,6 +2,7 @@ import { benchAvro } from './avro.bench';
 import { benchEnrich } from './enrich.bench';
 import { benchKafka } from './kafka.bench';
 import { benchLedger } from './ledger.bench';
+import { benchReconcile } from './reconcile.bench';
 import { benchReport } from './report.bench';
 
 /**
@@ -22,6 +23,11 @@ const SCENARIOS: Record<string, { description: string; run: () => Promise<void> 
     description:
       'pricer + ledger write path vs raw COPY of the same rows (target ratio >= 0.9, >= 20,000 rows/s); explain on 1M rows',
     run: benchLedger,
+  },
+  reconcile: {
+    description:
+      'a month of 10M ledger calls (daily rollups) against 100,800 provider lines: import + reconcile (target < 30 s)',
+    run: benchReconcile,
   },
   report: {
     description: 'monthly chargeback report over a 10M-row ledger, from the rollups (target < 100 ms)',

@@ -244,6 +244,23 @@ describe('reconcile: every injected fault gets its class and its exact nanos', (
     expect(classes(cell(cells, 'input', next))).toEqual({ day_boundary: 30_000_000n, unexplained: 0n });
   });
 
+  it('unrelated faults on neighbouring days are not a day boundary', () => {
+    const next = '2026-11-17';
+    const { cells } = reconcile(
+      [
+        line('input', 1_200_000n, 3_600_000_000n),
+        line('input', 900_000n, 2_700_000_000n, { usageDate: next }),
+      ],
+      [ledger({ input: M }, { input: 3n * B }), ledger({ input: M }, { input: 3n * B }, { day: next })],
+      withCard,
+    );
+    expect(classes(cell(cells, 'input'))).toEqual({ missing_in_ledger: 600_000_000n, unexplained: 0n });
+    expect(classes(cell(cells, 'input', next))).toEqual({
+      missing_at_provider: -300_000_000n,
+      unexplained: 0n,
+    });
+  });
+
   it('money without quantities and nothing in the ledger: missing in the ledger', () => {
     const { cells } = reconcile(
       [line('output', 0n, 3_500_000_000n, { provider: 'openai', model: 'gpt-4o' })],

@@ -138,7 +138,7 @@ function shiftBetweenTokenTypes(cells: WorkCell[]): void {
   }
 }
 
-/** A call near midnight counted on day d by one side and d+1 by the other: opposite remainders. */
+/** A call near midnight counted on day d by one side and d+1 by the other: opposite, equal remainders. */
 function acrossDayBoundaries(cells: WorkCell[]): void {
   const series = new Map<string, Map<string, WorkCell>>();
   for (const cell of cells) {
@@ -155,7 +155,14 @@ function acrossDayBoundaries(cells: WorkCell[]): void {
       if (!next) continue;
       const a = cell.deltaQ! - cell.shiftQ - cell.boundaryQ;
       const b = next.deltaQ! - next.shiftQ - next.boundaryQ;
-      if (a === 0n || b === 0n || a > 0n === b > 0n) continue;
+      // the two days must hold the same tokens the other way round (within 1%), not two unrelated faults
+      if (
+        a === 0n ||
+        b === 0n ||
+        a > 0n === b > 0n ||
+        100n * abs(a + b) > (abs(a) > abs(b) ? abs(a) : abs(b))
+      )
+        continue;
       const matched = abs(a) < abs(b) ? abs(a) : abs(b);
       cell.boundaryQ += a > 0n ? matched : -matched;
       next.boundaryQ += b > 0n ? matched : -matched;
