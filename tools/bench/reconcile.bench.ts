@@ -1,4 +1,5 @@
 import { up } from '@tokentally/deploy';
+import { nanosToDecimal, parseDecimalToNanos } from '@tokentally/domain-money';
 import { importAndReconcile, runReconciliation } from '@tokentally/domain-reconciliation';
 import { OrgRepository, reconciliationStores } from '@tokentally/platform-db';
 import { openScratchDatabase } from '../scratch-database';
@@ -13,7 +14,7 @@ const MONTH = '2026-10';
  * A month of 10M ledger calls held in the daily rollup (30 days x 56 teams x 20 models x 10 features,
  * 29-31 calls per row: the rollup rows are inserted directly, as the pricer would have left them)
  * against 100,800 provider lines (one FOCUS file: input, cache read and output per account, model and
- * day, every 97th line 1% higher: events the ledger never saw). Timed: parse + store the file +
+ * day, every 97th line 2% higher: events the ledger never saw). Timed: parse + store the file +
  * reconcile the month + store every cell; then a re-run of the month from what is stored.
  * Database: BENCH_RECON_DATABASE (default tokentally_bench), emptied first.
  */
@@ -77,10 +78,10 @@ export async function benchReconcile(): Promise<void> {
     const csv = [header];
     truth.forEach(({ line }, i) => {
       const [start, end, account, model, kind, q, usd] = line.split(',');
-      // every 97th line: 1% more tokens and money than the ledger holds
+      // every 97th line: 2% more tokens and money than the ledger holds
       const bump = i % 97 === 0;
-      const quantity = bump ? (BigInt(q!) * 101n) / 100n : BigInt(q!);
-      const amount = bump ? ((Number(usd) * 101) / 100).toFixed(9) : usd;
+      const quantity = bump ? (BigInt(q!) * 102n) / 100n : BigInt(q!);
+      const amount = bump ? nanosToDecimal((parseDecimalToNanos(usd!) * 102n) / 100n) : usd;
       csv.push(`${amount},USD,${start},${end},Usage,OpenAI,${account},${model},${kind},${quantity},Tokens`);
     });
     const content = csv.join('\n');

@@ -6,7 +6,11 @@ import type { TokenType } from './cost-line';
  * ledger's model: lower-case letter and digit runs, sorted, without a trailing release date.
  * `claude-sonnet-4-6` and `Claude4.6Sonnet` share the key `4 6 claude sonnet`.
  */
+const KEYS = new Map<string, string>();
+
 export function modelKey(model: string): string {
+  const known = KEYS.get(model);
+  if (known !== undefined) return known;
   let name = model
     .trim()
     .toLowerCase()
@@ -19,7 +23,9 @@ export function modelKey(model: string): string {
   ])
     name = name.replace(suffix, '');
   const parts = name.match(/[a-z]+|\d+/g) ?? [];
-  return [...parts].sort().join(' ');
+  const key = [...parts].sort().join(' ');
+  if (KEYS.size < 10_000) KEYS.set(model, key);
+  return key;
 }
 
 /** What a meter, SKU or usage-type text says about token type, tier, context and inference scope. */
@@ -48,7 +54,17 @@ const NOISE =
  * once the direction, tier, scope and unit words are removed: "gpt-4o-mini-0718-Inp-glbl Tokens"
  * gives gpt-4o-mini-0718, input, global.
  */
+const WORDS = new Map<string, MeterWords>();
+
 export function meterWords(text: string): MeterWords {
+  const known = WORDS.get(text);
+  if (known) return { ...known };
+  const words = readMeter(text);
+  if (WORDS.size < 10_000) WORDS.set(text, words);
+  return { ...words };
+}
+
+function readMeter(text: string): MeterWords {
   const tokenType = TOKEN_WORDS.find(([pattern]) => pattern.test(text))?.[1] ?? null;
   const tier = /\bbatch\b|-batch-|batch[- ]/i.test(text)
     ? 'batch'

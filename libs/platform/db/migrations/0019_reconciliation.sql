@@ -79,6 +79,8 @@ CREATE TABLE tokentally.reconciliation_results (
   provider_quantity bigint NOT NULL,
   explanations      jsonb NOT NULL,
   unexplained_nanos bigint NOT NULL,
+  -- hash of the figures above: a re-run writes only the cells whose figures changed
+  digest            text NOT NULL,
   computed_at       timestamptz NOT NULL
 );
 CREATE INDEX reconciliation_results_day ON tokentally.reconciliation_results (usage_date, provider, account_id);

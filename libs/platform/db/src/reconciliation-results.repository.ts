@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { ProviderCostRepository } from './reconciliation.repository';
 
@@ -102,21 +103,36 @@ export class ReconciliationRepository {
     }));
   }
 
+  /**
+   * Upserts cells. A cell whose figures did not change since the last run is not written again (its
+   * computed_at says when its figures last changed): a timed re-run over unchanged days writes nothing.
+   */
   async save(results: readonly StoredCellResult[]): Promise<void> {
-    for (let start = 0; start < results.length; start += 5000) {
-      const batch = results.slice(start, start + 5000);
+    for (let start = 0; start < results.length; start += 20_000) {
+      const slice = results.slice(start, start + 20_000);
+      const digests = slice.map(digestOf);
+      const { rows } = await this.pool.query<{ result_id: string; digest: string }>(
+        `SELECT r.result_id, r.digest FROM tokentally.reconciliation_results r
+           JOIN UNNEST($1::text[]) AS u(id) ON r.result_id = u.id`,
+        [slice.map((r) => r.resultId)],
+      );
+      const stored = new Map(rows.map((r) => [r.result_id, r.digest]));
+      const batch = slice.filter((r, i) => stored.get(r.resultId) !== digests[i]);
+      const digest = batch.map(digestOf);
+      if (batch.length === 0) continue;
       await this.pool.query(
         `INSERT INTO tokentally.reconciliation_results (result_id, provider, account_id, model, usage_date, token_type,
            ledger_nanos, provider_nanos, delta_nanos, delta_bp, tolerance_bp, status, provisional, ledger_quantity,
-           provider_quantity, explanations, unexplained_nanos, computed_at)
+           provider_quantity, explanations, unexplained_nanos, computed_at, digest)
          SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::bigint[],
            $8::bigint[], $9::bigint[], $10::int[], $11::int[], $12::text[], $13::boolean[], $14::bigint[], $15::bigint[],
-           $16::jsonb[], $17::bigint[], $18::timestamptz[])
+           $16::jsonb[], $17::bigint[], $18::timestamptz[], $19::text[])
          ON CONFLICT (result_id) DO UPDATE SET ledger_nanos = EXCLUDED.ledger_nanos, provider_nanos = EXCLUDED.provider_nanos,
            delta_nanos = EXCLUDED.delta_nanos, delta_bp = EXCLUDED.delta_bp, tolerance_bp = EXCLUDED.tolerance_bp,
            status = EXCLUDED.status, provisional = EXCLUDED.provisional, ledger_quantity = EXCLUDED.ledger_quantity,
            provider_quantity = EXCLUDED.provider_quantity, explanations = EXCLUDED.explanations,
-           unexplained_nanos = EXCLUDED.unexplained_nanos, computed_at = EXCLUDED.computed_at, model = EXCLUDED.model`,
+           unexplained_nanos = EXCLUDED.unexplained_nanos, computed_at = EXCLUDED.computed_at, model = EXCLUDED.model,
+           digest = EXCLUDED.digest`,
         [
           batch.map((r) => r.resultId),
           batch.map((r) => r.provider),
@@ -133,13 +149,10 @@ export class ReconciliationRepository {
           batch.map((r) => r.provisional),
           batch.map((r) => r.ledgerQuantity.toString()),
           batch.map((r) => r.providerQuantity.toString()),
-          batch.map((r) =>
-            JSON.stringify(
-              r.explanations.map((e) => ({ class: e.class, nanos: e.nanos.toString(), detail: e.detail })),
-            ),
-          ),
+          batch.map((r) => explanationsJson(r)),
           batch.map((r) => r.unexplainedNanos.toString()),
           batch.map((r) => r.computedAt.toISOString()),
+          digest,
         ],
       );
     }
@@ -195,4 +208,27 @@ export function reconciliationStores(pool: Pool) {
     ledgerDaily: results.ledgerDaily.bind(results),
     save: results.save.bind(results),
   };
+}
+
+const explanationsJson = (r: StoredCellResult): string =>
+  JSON.stringify(
+    r.explanations.map((e) => ({ class: e.class, nanos: e.nanos.toString(), detail: e.detail })),
+  );
+
+function digestOf(r: StoredCellResult): string {
+  return createHash('sha1')
+    .update(
+      [
+        r.model,
+        r.ledgerNanos,
+        r.providerNanos,
+        r.status,
+        r.provisional,
+        r.toleranceBp,
+        r.ledgerQuantity,
+        r.providerQuantity,
+        explanationsJson(r),
+      ].join('|'),
+    )
+    .digest('hex');
 }
