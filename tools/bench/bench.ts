@@ -3,6 +3,7 @@ import { benchBudget } from './budget.bench';
 import { benchEnrich } from './enrich.bench';
 import { benchKafka } from './kafka.bench';
 import { benchLedger } from './ledger.bench';
+import { benchReconcile } from './reconcile.bench';
 import { benchReport } from './report.bench';
 
 /**
@@ -28,6 +29,11 @@ const SCENARIOS: Record<string, { description: string; run: () => Promise<void> 
     description:
       'budget checks over loopback HTTP (target p99 <= 2 ms at 5,000/s) and 200 callers against a hard budget',
     run: benchBudget,
+  },
+  reconcile: {
+    description:
+      'a month of 10M ledger calls (daily rollups) against 100,800 provider lines: import + reconcile (target < 30 s)',
+    run: benchReconcile,
   },
   report: {
     description: 'monthly chargeback report over a 10M-row ledger, from the rollups (target < 100 ms)',

@@ -6,6 +6,7 @@ import { registerOrgCommands } from './commands/org.command';
 import { registerQuarantineCommands } from './commands/quarantine.command';
 import { registerRatesCommands } from './commands/rates.command';
 import { registerRefsCommand } from './commands/refs.command';
+import { registerReconcileCommands } from './commands/reconcile.command';
 import { registerRepriceCommand } from './commands/reprice.command';
 import { registerReportCommands } from './commands/report.command';
 import { registerTopicsCommands } from './commands/topics.command';
@@ -27,6 +28,7 @@ export function buildCli(): Command {
   registerRepriceCommand(program);
   registerReportCommands(program);
   registerQuarantineCommands(program);
+  registerReconcileCommands(program);
   registerTopicsCommands(program);
   registerBudgetCommands(program);
   registerRefsCommand(program);

@@ -14,6 +14,18 @@ export interface OrgDeclaration {
   api_keys: { id: string; team: string }[];
   service_accounts: { name: string; team: string }[];
   allocation_rules: { id: string; rule: AllocationRule }[];
+  /**
+   * Provider-side accounts (organisation, billing account, subscription) and projects (workspace,
+   * resource group, IAM principal) and the team they bill for: how the reconciler matches a provider
+   * bill to ledger teams until the ledger carries the provider-side project itself.
+   */
+  provider_accounts?: {
+    provider: string;
+    account: string;
+    project: string | null;
+    team: string;
+    api_keys: string[];
+  }[];
 }
 
 export type AllocationRule =

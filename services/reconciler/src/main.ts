@@ -7,9 +7,12 @@ import { ReconcilerModule } from './reconciler.module';
 export const ReconcilerService: ServiceDefinition<typeof reconcilerEnv> = {
   name: 'reconciler',
   env: reconcilerEnv,
-  produces: [TOPICS.providerCosts, TOPICS.reconciliation],
+  produces: [TOPICS.providerCosts, TOPICS.reconciliation, TOPICS.alerts],
   quarantineStage: 'reconciler',
-  module: (runtime) => ReconcilerModule.forRuntime(runtime),
+  // export files arrive as raw bytes: a JSON body parsed by the framework would pass amounts through floats
+  rawBodyTypes: ['text/*', 'application/octet-stream', 'application/x-ndjson', 'application/jsonl'],
+  jsonBodyLimitBytes: () => 104_857_600,
+  module: (runtime, config) => ReconcilerModule.forRuntime(runtime, config),
 };
 
 if (require.main === module) runService(ReconcilerService);

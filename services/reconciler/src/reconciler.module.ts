@@ -1,14 +1,56 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule, type ServiceRuntime } from '@tokentally/platform-service';
+import { RatesRepository } from '@tokentally/adapters-postgres-ledger';
+import { ReconciliationRepository, reconciliationStores } from '@tokentally/adapters-postgres-reconciliation';
+import { BearerTokens, PlatformModule, type ServiceRuntime } from '@tokentally/platform-service';
+import type { ReconcilerConfig } from './config';
+import { ReconciliationController } from './inbound/reconciliation.controller';
+import { RERUN_SETTINGS, RerunScheduler } from './inbound/rerun.scheduler';
+import { UPLOAD_TOKENS, UploadTokenGuard } from './inbound/upload-token.guard';
+import { ReconciliationPublisher } from './outbound/reconciliation.publisher';
+import { ReconcilerMetrics } from './reconciler.metrics';
+import { ReconcilerPipeline } from './reconciler.pipeline';
 
 /**
- * Compares the ledger with provider usage and cost exports per day, model and account.
- * Walking skeleton: transport, config, health and metrics are wired; the domain handlers arrive with
- * their issues and live in libs/domain, not here.
+ * Imports provider usage and cost exports (HTTP upload; `tally reconcile import` does the same from
+ * the CLI), reconciles them with the ledger's daily rollups per provider, account, model, day and
+ * token type (libs/domain/reconciliation), stores and publishes the results, and re-runs recent days.
  */
 @Module({})
 export class ReconcilerModule {
-  static forRuntime(runtime: ServiceRuntime): DynamicModule {
-    return { module: ReconcilerModule, imports: [PlatformModule.forRuntime(runtime)] };
+  static forRuntime(runtime: ServiceRuntime, config: ReconcilerConfig): DynamicModule {
+    const { producer, pool } = runtime;
+    if (!producer || !pool) throw new Error('the reconciler needs Kafka and PostgreSQL');
+    const pipeline = new ReconcilerPipeline(
+      reconciliationStores(pool),
+      new RatesRepository(pool),
+      new ReconciliationPublisher(producer),
+      new ReconcilerMetrics(runtime.metrics),
+      { toleranceBp: config.RECONCILE_TOLERANCE_BP, monthToleranceBp: config.RECONCILE_MONTH_TOLERANCE_BP },
+    );
+    return {
+      module: ReconcilerModule,
+      imports: [PlatformModule.forRuntime(runtime)],
+      controllers: [ReconciliationController],
+      providers: [
+        { provide: ReconcilerPipeline, useValue: pipeline },
+        { provide: ReconciliationRepository, useValue: new ReconciliationRepository(pool) },
+        {
+          provide: UPLOAD_TOKENS,
+          useValue: new BearerTokens(
+            config.RECONCILE_UPLOAD_TOKENS.map((token) => ({ token, scope: true as const })),
+          ),
+        },
+        UploadTokenGuard,
+        {
+          provide: RERUN_SETTINGS,
+          useValue: {
+            intervalMs: config.RECONCILE_INTERVAL_MS,
+            days: config.RECONCILE_DAYS,
+            logger: runtime.logger,
+          },
+        },
+        RerunScheduler,
+      ],
+    };
   }
 }

@@ -35,6 +35,7 @@ export class OrgRepository implements OrgSource {
         await client.query('ROLLBACK');
         return { version: latest.rows[0].version, changed: false, counts };
       }
+      await client.query('DELETE FROM tokentally.provider_accounts');
       await client.query('DELETE FROM tokentally.api_keys');
       await client.query('DELETE FROM tokentally.service_accounts');
       await client.query('DELETE FROM tokentally.allocation_rules');
@@ -57,6 +58,18 @@ export class OrgRepository implements OrgSource {
       await client.query(
         'INSERT INTO tokentally.service_accounts (service_account, team_id) SELECT * FROM UNNEST($1::text[], $2::text[])',
         [document.service_accounts.map((s) => s.name), document.service_accounts.map((s) => s.team)],
+      );
+      const accounts = document.provider_accounts ?? [];
+      await client.query(
+        `INSERT INTO tokentally.provider_accounts (provider, account_id, project_id, team_id, api_keys)
+         SELECT p, a, pr, t, string_to_array(k, ',')::text[] FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS x(p, a, pr, t, k)`,
+        [
+          accounts.map((a) => a.provider),
+          accounts.map((a) => a.account),
+          accounts.map((a) => a.project ?? ''),
+          accounts.map((a) => a.team),
+          accounts.map((a) => a.api_keys.join(',')),
+        ],
       );
       await client.query(
         'INSERT INTO tokentally.allocation_rules (rule_id, rule) SELECT * FROM UNNEST($1::text[], $2::jsonb[])',

@@ -302,7 +302,7 @@ export interface PricedCallEvent {
   priced_at: number;
 }
 
-export const COST_SOURCE_SYMBOLS = ['openai_costs', 'anthropic_cost_report', 'aws_cur', 'gcp_billing', 'azure_cost', 'focus', 'other'] as const;
+export const COST_SOURCE_SYMBOLS = ['openai_costs', 'anthropic_cost_report', 'aws_cur', 'gcp_billing', 'azure_cost', 'focus', 'other', 'openai_usage', 'anthropic_usage_report'] as const;
 export type CostSource = (typeof COST_SOURCE_SYMBOLS)[number];
 
 /** One line of a provider's usage or cost export (OpenAI Costs, Anthropic cost report, AWS CUR, GCP billing, Azure, FOCUS), normalised. */
@@ -339,6 +339,18 @@ export interface ProviderCostLine {
   source: CostSource;
   /** When the line was imported. */
   imported_at: number;
+  /** usage, credit, tax or adjustment. */
+  line_type: string;
+  /** False for usage-only exports (quantities, no money). */
+  has_cost: boolean;
+  /** Billed at a long-context tier (e.g. Anthropic context_window 200k-1M). */
+  long_context: boolean;
+  /** Cross-region, global, data-zone or geo-pinned inference, when the export says so. */
+  inference_scope: null | string;
+  /** 1 for a line's first figure; each restatement of the same line adds one. */
+  revision: number;
+  /** This revision's cost minus the previous revision's (0 for revision 1): the visible correction. */
+  correction_nanos: number;
 }
 
 export const QUARANTINE_STAGE_SYMBOLS = ['ingest', 'enricher', 'pricer', 'reconciler', 'other'] as const;
@@ -471,7 +483,16 @@ export interface RawCallEvent {
 export const RECONCILIATION_STATUS_SYMBOLS = ['matched', 'within_tolerance', 'over_tolerance', 'missing_in_ledger', 'missing_in_provider'] as const;
 export type ReconciliationStatus = (typeof RECONCILIATION_STATUS_SYMBOLS)[number];
 
-/** Ledger versus provider export for one day, account and model. */
+export interface ReconciliationExplanation {
+  /** missing_in_ledger, missing_at_provider, price_drift, cache_semantics, service_tier, long_context, region, rounding, fx, credits_tax_adjustments, day_boundary. */
+  class: string;
+  /** Part of delta_nanos this cause explains, nano-USD. */
+  nanos: number;
+  /** The evidence in words (rates, token counts, the rate card). */
+  detail: string;
+}
+
+/** Ledger versus provider export for one cell: provider x account x model x day (UTC) x token type. */
 export interface ReconciliationResult {
   /** Deterministic id of the comparison. */
   result_id: string;
@@ -499,4 +520,16 @@ export interface ReconciliationResult {
   unattributed_nanos: number;
   /** When the comparison ran. */
   computed_at: number;
+  /** Token type of the cell (null: the whole model-day, or its credits, tax and adjustments). */
+  token_type: null | string;
+  /** The provider may still restate this day. */
+  provisional: boolean;
+  /** Tokens in the ledger for the cell. */
+  ledger_quantity: number;
+  /** Tokens the provider reports for the cell (0 when the export gives none). */
+  provider_quantity: number;
+  /** Named causes of the delta; their nanos plus unexplained_nanos equal delta_nanos. */
+  explanations: ReconciliationExplanation[];
+  /** Part of delta_nanos no named cause explains. */
+  unexplained_nanos: number;
 }

@@ -131,6 +131,7 @@ describe('org declaration', () => {
         api_keys: [],
         service_accounts: [],
         allocation_rules: [],
+        provider_accounts: [],
       },
     });
   });
@@ -144,5 +145,44 @@ describe('docs/org.example.yaml', () => {
   it('is a valid declaration (the README points users at it)', () => {
     const text = readFileSync(`${__dirname}/../../../../docs/org.example.yaml`, 'utf8');
     expect(parseOrgDeclaration(parse(text))).toMatchObject({ ok: true });
+  });
+});
+
+describe('provider accounts in the org file', () => {
+  const base = { teams: [{ id: 'search' }], api_keys: [], service_accounts: [] };
+
+  it('maps provider accounts and projects to declared teams', () => {
+    const result = parseOrgDeclaration({
+      ...base,
+      provider_accounts: [
+        { provider: 'openai', account: 'org-acme', project: 'proj_search', team: 'search', api_keys: ['k1'] },
+      ],
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      value: {
+        provider_accounts: [
+          {
+            provider: 'openai',
+            account: 'org-acme',
+            project: 'proj_search',
+            team: 'search',
+            api_keys: ['k1'],
+          },
+        ],
+      },
+    });
+  });
+
+  it('refuses unknown teams and duplicates, with their paths', () => {
+    const entry = { provider: 'bedrock', account: '123456789012', team: 'nobody' };
+    const result = parseOrgDeclaration({ ...base, provider_accounts: [entry, entry] });
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.problems).toEqual([
+        'provider_accounts[0].team: team "nobody" is not declared under teams',
+        'provider_accounts[1].team: team "nobody" is not declared under teams',
+        'provider_accounts: "bedrock/123456789012/" is declared twice',
+      ]);
   });
 });

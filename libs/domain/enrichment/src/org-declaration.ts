@@ -145,6 +145,16 @@ const allocationRuleSchema = z
     }
   });
 
+// ---- provider accounts: the provider-side account (org, billing account, subscription) and project of a
+// team, so the reconciler can put a provider's bill next to the ledger
+const providerAccountSchema = mapping({
+  provider: id,
+  account: id,
+  project: optionalText,
+  team: id,
+  api_keys: z.preprocess((value) => value ?? [], z.array(z.string(), { error: 'a list of api key ids' })),
+});
+
 // ---- the document
 const orgFileSchema = z
   .object(
@@ -153,6 +163,7 @@ const orgFileSchema = z
       api_keys: section(apiKeySchema),
       service_accounts: section(serviceAccountSchema),
       allocation_rules: section(allocationRuleSchema),
+      provider_accounts: section(providerAccountSchema),
     },
     { error: 'the document must be a mapping with teams, api_keys, service_accounts' },
   )
@@ -188,6 +199,16 @@ function crossReferences(doc: unknown, ctx: Issue): void {
   };
   rows('api_keys').forEach((key, i) => known(key['team'], ['api_keys', i, 'team']));
   rows('service_accounts').forEach((account, i) => known(account['team'], ['service_accounts', i, 'team']));
+  rows('provider_accounts').forEach((account, i) => known(account['team'], ['provider_accounts', i, 'team']));
+  const accounts = new Set<string>();
+  rows('provider_accounts').forEach((account) => {
+    const key = [account['provider'], account['account'], account['project'] ?? '']
+      .map((part) => (typeof part === 'string' ? part : ''))
+      .join('/');
+    if (accounts.has(key))
+      ctx.addIssue({ code: 'custom', path: ['provider_accounts'], message: `"${key}" is declared twice` });
+    accounts.add(key);
+  });
   // two rules passing on the same team's cost would allocate it twice: one rule per source team
   const sources = new Map<string, string>();
   rows('allocation_rules').forEach((entry, i) => {

@@ -1,0 +1,2 @@
+export * from './reconciliation.repository';
+export * from './reconciliation-results.repository';

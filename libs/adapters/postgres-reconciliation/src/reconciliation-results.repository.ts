@@ -1,0 +1,234 @@
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
+import { ProviderCostRepository } from './reconciliation.repository';
+
+/** One stored reconciliation cell (the domain's CellResult with plain strings). */
+export interface StoredCellResult {
+  resultId: string;
+  provider: string;
+  accountId: string;
+  model: string;
+  usageDate: string;
+  tokenType: string | null;
+  ledgerNanos: bigint;
+  providerNanos: bigint;
+  deltaNanos: bigint;
+  deltaBp: number;
+  toleranceBp: number;
+  status: string;
+  provisional: boolean;
+  ledgerQuantity: bigint;
+  providerQuantity: bigint;
+  explanations: { class: string; nanos: bigint; detail: string }[];
+  unexplainedNanos: bigint;
+  computedAt: Date;
+}
+
+/** The ledger side of a reconciliation: daily rollup sums per provider, team, model and UTC day. */
+export interface LedgerDailyRow {
+  provider: string;
+  teamId: string;
+  model: string;
+  day: string;
+  tokens: {
+    input: bigint;
+    cache_read: bigint;
+    cache_write_5m: bigint;
+    cache_write_1h: bigint;
+    output: bigint;
+  };
+  nanos: { input: bigint; cache: bigint; output: bigint; other: bigint };
+}
+
+interface ResultRow {
+  result_id: string;
+  provider: string;
+  account_id: string;
+  model: string;
+  usage_date: string;
+  token_type: string | null;
+  ledger_nanos: string;
+  provider_nanos: string;
+  delta_nanos: string;
+  delta_bp: number;
+  tolerance_bp: number;
+  status: string;
+  provisional: boolean;
+  ledger_quantity: string;
+  provider_quantity: string;
+  explanations: { class: string; nanos: string; detail: string }[];
+  unexplained_nanos: string;
+  computed_at: Date;
+}
+
+/** Reconciliation results (latest per cell) and the rollup read they compare with. */
+export class ReconciliationRepository {
+  constructor(private readonly pool: Pool) {}
+
+  /**
+   * Daily rollup sums on [from, to] (UTC days, inclusive) by provider, team and model. The rollup
+   * bucket is the call's UTC day; adjustments are booked on their own day and count there. When the
+   * ledger carries the provider-side project, this is the one query to change (group by it).
+   */
+  async ledgerDaily(from: string, to: string): Promise<LedgerDailyRow[]> {
+    const { rows } = await this.pool.query<Record<string, string>>(
+      `SELECT provider, team_id, model, to_char(bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+              sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens,
+              sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens,
+              sum(output_tokens) AS output_tokens, sum(input_nanos) AS input_nanos, sum(cache_nanos) AS cache_nanos,
+              sum(output_nanos) AS output_nanos, sum(total_nanos - input_nanos - cache_nanos - output_nanos) AS other_nanos
+         FROM tokentally.rollup_daily
+        WHERE bucket >= $1::date AT TIME ZONE 'UTC' AND bucket < ($2::date + 1) AT TIME ZONE 'UTC'
+        GROUP BY provider, team_id, model, bucket`,
+      [from, to],
+    );
+    return rows.map((r) => ({
+      provider: r['provider']!,
+      teamId: r['team_id']!,
+      model: r['model']!,
+      day: r['day']!,
+      tokens: {
+        input: BigInt(r['input_tokens']!),
+        cache_read: BigInt(r['cache_read_tokens']!),
+        cache_write_5m: BigInt(r['cache_write_5m_tokens']!),
+        cache_write_1h: BigInt(r['cache_write_1h_tokens']!),
+        output: BigInt(r['output_tokens']!),
+      },
+      nanos: {
+        input: BigInt(r['input_nanos']!),
+        cache: BigInt(r['cache_nanos']!),
+        output: BigInt(r['output_nanos']!),
+        other: BigInt(r['other_nanos']!),
+      },
+    }));
+  }
+
+  /**
+   * Upserts cells. A cell whose figures did not change since the last run is not written again (its
+   * computed_at says when its figures last changed): a timed re-run over unchanged days writes nothing.
+   */
+  async save(results: readonly StoredCellResult[]): Promise<void> {
+    for (let start = 0; start < results.length; start += 20_000) {
+      const slice = results.slice(start, start + 20_000);
+      const digests = slice.map(digestOf);
+      const { rows } = await this.pool.query<{ result_id: string; digest: string }>(
+        `SELECT r.result_id, r.digest FROM tokentally.reconciliation_results r
+           JOIN UNNEST($1::text[]) AS u(id) ON r.result_id = u.id`,
+        [slice.map((r) => r.resultId)],
+      );
+      const stored = new Map(rows.map((r) => [r.result_id, r.digest]));
+      const batch = slice.filter((r, i) => stored.get(r.resultId) !== digests[i]);
+      const digest = batch.map(digestOf);
+      if (batch.length === 0) continue;
+      await this.pool.query(
+        `INSERT INTO tokentally.reconciliation_results (result_id, provider, account_id, model, usage_date, token_type,
+           ledger_nanos, provider_nanos, delta_nanos, delta_bp, tolerance_bp, status, provisional, ledger_quantity,
+           provider_quantity, explanations, unexplained_nanos, computed_at, digest)
+         SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::bigint[],
+           $8::bigint[], $9::bigint[], $10::int[], $11::int[], $12::text[], $13::boolean[], $14::bigint[], $15::bigint[],
+           $16::jsonb[], $17::bigint[], $18::timestamptz[], $19::text[])
+         ON CONFLICT (result_id) DO UPDATE SET ledger_nanos = EXCLUDED.ledger_nanos, provider_nanos = EXCLUDED.provider_nanos,
+           delta_nanos = EXCLUDED.delta_nanos, delta_bp = EXCLUDED.delta_bp, tolerance_bp = EXCLUDED.tolerance_bp,
+           status = EXCLUDED.status, provisional = EXCLUDED.provisional, ledger_quantity = EXCLUDED.ledger_quantity,
+           provider_quantity = EXCLUDED.provider_quantity, explanations = EXCLUDED.explanations,
+           unexplained_nanos = EXCLUDED.unexplained_nanos, computed_at = EXCLUDED.computed_at, model = EXCLUDED.model,
+           digest = EXCLUDED.digest`,
+        [
+          batch.map((r) => r.resultId),
+          batch.map((r) => r.provider),
+          batch.map((r) => r.accountId),
+          batch.map((r) => r.model),
+          batch.map((r) => r.usageDate),
+          batch.map((r) => r.tokenType),
+          batch.map((r) => r.ledgerNanos.toString()),
+          batch.map((r) => r.providerNanos.toString()),
+          batch.map((r) => r.deltaNanos.toString()),
+          batch.map((r) => r.deltaBp),
+          batch.map((r) => r.toleranceBp),
+          batch.map((r) => r.status),
+          batch.map((r) => r.provisional),
+          batch.map((r) => r.ledgerQuantity.toString()),
+          batch.map((r) => r.providerQuantity.toString()),
+          batch.map((r) => explanationsJson(r)),
+          batch.map((r) => r.unexplainedNanos.toString()),
+          batch.map((r) => r.computedAt.toISOString()),
+          digest,
+        ],
+      );
+    }
+  }
+
+  /** Stored cells on [from, to], optionally only those over tolerance; largest differences first. */
+  async results(
+    from: string,
+    to: string,
+    options: { openOnly?: boolean; provider?: string } = {},
+  ): Promise<StoredCellResult[]> {
+    const { rows } = await this.pool.query<ResultRow>(
+      `SELECT result_id, provider, account_id, model, to_char(usage_date, 'YYYY-MM-DD') AS usage_date, token_type,
+              ledger_nanos, provider_nanos, delta_nanos, delta_bp, tolerance_bp, status, provisional, ledger_quantity,
+              provider_quantity, explanations, unexplained_nanos, computed_at
+         FROM tokentally.reconciliation_results
+        WHERE usage_date BETWEEN $1 AND $2 AND ($3::boolean IS NOT TRUE OR status NOT IN ('matched', 'within_tolerance'))
+          AND ($4::text IS NULL OR provider = $4)
+        ORDER BY abs(delta_nanos) DESC, usage_date, provider, account_id, model, token_type`,
+      [from, to, options.openOnly ?? false, options.provider ?? null],
+    );
+    return rows.map((r) => ({
+      resultId: r.result_id,
+      provider: r.provider,
+      accountId: r.account_id,
+      model: r.model,
+      usageDate: r.usage_date,
+      tokenType: r.token_type,
+      ledgerNanos: BigInt(r.ledger_nanos),
+      providerNanos: BigInt(r.provider_nanos),
+      deltaNanos: BigInt(r.delta_nanos),
+      deltaBp: r.delta_bp,
+      toleranceBp: r.tolerance_bp,
+      status: r.status,
+      provisional: r.provisional,
+      ledgerQuantity: BigInt(r.ledger_quantity),
+      providerQuantity: BigInt(r.provider_quantity),
+      explanations: r.explanations.map((e) => ({ class: e.class, nanos: BigInt(e.nanos), detail: e.detail })),
+      unexplainedNanos: BigInt(r.unexplained_nanos),
+      computedAt: r.computed_at,
+    }));
+  }
+}
+
+/** The reads and writes of a reconciliation run, as the domain's ports (libs/domain/reconciliation) expect. */
+export function reconciliationStores(pool: Pool) {
+  const costs = new ProviderCostRepository(pool);
+  const results = new ReconciliationRepository(pool);
+  return {
+    saveImport: costs.save.bind(costs),
+    currentLines: costs.currentLines.bind(costs),
+    providerAccounts: costs.providerAccounts.bind(costs),
+    ledgerDaily: results.ledgerDaily.bind(results),
+    save: results.save.bind(results),
+  };
+}
+
+const explanationsJson = (r: StoredCellResult): string =>
+  JSON.stringify(
+    r.explanations.map((e) => ({ class: e.class, nanos: e.nanos.toString(), detail: e.detail })),
+  );
+
+function digestOf(r: StoredCellResult): string {
+  return createHash('sha1')
+    .update(
+      [
+        r.model,
+        r.ledgerNanos,
+        r.providerNanos,
+        r.status,
+        r.provisional,
+        r.toleranceBp,
+        r.ledgerQuantity,
+        r.providerQuantity,
+        explanationsJson(r),
+      ].join('|'),
+    )
+    .digest('hex');
+}
