@@ -1,0 +1,265 @@
+import { addFact, mergeCells, type CallFact, type CellAggregate, type Cells } from './call-fact';
+import { decompose } from './decomposition';
+import { describe } from './explanation';
+import {
+  stepIncident,
+  suppressionMs,
+  type AlertDecision,
+  type Direction,
+  type FeedbackVerdict,
+  type Finding,
+  type Incident,
+  type LifecycleParams,
+} from './alert-lifecycle';
+import { HOUR_MS, MINUTE_MS, SeasonalHistory, WEEK_MS, type BaselineParams } from './seasonal-history';
+import { inSeries, parseSeriesKey, seriesOfCell, type SeriesScope } from './series';
+
+export interface DetectorParams extends BaselineParams, LifecycleParams {
+  /** Sliding windows evaluated at every closed minute, in minutes (short ones catch a spike fast). */
+  windowsMinutes: number[];
+  /** A spike: observed >= spikeRatio x baseline ... */
+  spikeRatio: number;
+  /** ... and the excess, projected to an hour, >= this many nano-USD (nobody is paged for cents). */
+  minImpactPerHourNanos: number;
+  /** ... and the excess >= noiseZ x the noise of the window (Poisson on calls plus weekly spread). */
+  noiseZ: number;
+  /** A drop: observed <= dropRatio x baseline over the longest window, with the same impact floor. */
+  dropRatio: number;
+  /** How long after a minute ends calls for it are still counted (event time); later ones are late. */
+  latenessMs: number;
+}
+
+export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
+  weeks: 4,
+  minWeeks: 2,
+  jitterMs: 15 * MINUTE_MS,
+  windowsMinutes: [5, 60],
+  spikeRatio: 1.5,
+  minImpactPerHourNanos: 20_000_000_000,
+  noiseZ: 4,
+  dropRatio: 0.5,
+  latenessMs: 60_000,
+  resolveAfterMinutes: 15,
+  updateGrowth: 0.5,
+  criticalPerHourNanos: 200_000_000_000,
+};
+
+const DIRECTIONS: readonly Direction[] = ['up', 'down'];
+
+interface OpenMinute {
+  ids: Set<string>;
+  teams: Map<string, Cells>;
+}
+
+export interface IngestResult {
+  counted: number;
+  duplicates: number;
+  late: number;
+}
+
+/**
+ * The anomaly detector as a pure state machine over event time. Calls are counted once per event_id
+ * into open minutes; a minute closes when the watermark (latest occurred_at minus the lateness) passes
+ * it, feeds the seasonal history, and every series of its teams is evaluated over the sliding windows
+ * ending there. Late calls for closed minutes are refused (counted as late) so nothing is counted
+ * twice and a replay of the same calls in the same order decides the same alerts.
+ */
+export class AnomalyDetector {
+  readonly history = new SeasonalHistory();
+  readonly open = new Map<number, OpenMinute>();
+  /** Closed minutes still inside the longest window, per team. */
+  readonly recent = new Map<string, Map<number, Cells>>();
+  /** Spend and calls per series and closed minute, inside the longest window (cheap window sums). */
+  readonly recentTotals = new Map<string, Map<number, { nanos: number; requests: number }>>();
+  /** Series seen per team inside the longest window. */
+  readonly recentSeries = new Map<string, Map<string, SeriesScope>>();
+  readonly incidents = new Map<string, Incident>();
+  readonly suppressions = new Map<string, number>();
+  readonly teamNames = new Map<string, string>();
+  watermark = Number.NEGATIVE_INFINITY;
+  /** Minutes before this are closed. */
+  closedThrough = Number.NEGATIVE_INFINITY;
+
+  constructor(readonly params: DetectorParams = DEFAULT_DETECTOR_PARAMS) {}
+
+  ingest(facts: readonly CallFact[]): IngestResult {
+    const result: IngestResult = { counted: 0, duplicates: 0, late: 0 };
+    for (const fact of facts) {
+      const minute = Math.floor(fact.occurred_at / MINUTE_MS) * MINUTE_MS;
+      if (minute < this.closedThrough) {
+        result.late++;
+        continue;
+      }
+      let open = this.open.get(minute);
+      if (!open) this.open.set(minute, (open = { ids: new Set(), teams: new Map() }));
+      if (open.ids.has(fact.event_id)) {
+        result.duplicates++;
+        continue;
+      }
+      open.ids.add(fact.event_id);
+      let cells = open.teams.get(fact.team);
+      if (!cells) open.teams.set(fact.team, (cells = new Map<string, CellAggregate>()));
+      addFact(cells, fact);
+      result.counted++;
+      if (fact.occurred_at > this.watermark) this.watermark = fact.occurred_at;
+    }
+    return result;
+  }
+
+  /** Closes every minute the watermark has passed and returns the alerts they decide, in order. */
+  advance(watermark = this.watermark): AlertDecision[] {
+    const alerts: AlertDecision[] = [];
+    const closeBefore = Math.floor((watermark - this.params.latenessMs) / MINUTE_MS) * MINUTE_MS;
+    if (!Number.isFinite(closeBefore)) return alerts;
+    // minutes with no call still close (a series that went silent must be evaluated for drops)
+    let minute = this.closedThrough;
+    if (!Number.isFinite(minute))
+      for (const m of this.open.keys()) minute = Number.isFinite(minute) ? Math.min(minute, m) : m;
+    if (!Number.isFinite(minute)) minute = closeBefore;
+    for (; minute < closeBefore; minute += MINUTE_MS) alerts.push(...this.closeMinute(minute));
+    this.closedThrough = Math.max(this.closedThrough, closeBefore);
+    return alerts;
+  }
+
+  private closeMinute(minute: number): AlertDecision[] {
+    const open = this.open.get(minute);
+    this.open.delete(minute);
+    const longest = Math.max(...this.params.windowsMinutes) * MINUTE_MS;
+    for (const [team, cells] of open?.teams ?? []) {
+      this.history.addMinute(team, minute, cells);
+      let byMinute = this.recent.get(team);
+      if (!byMinute) this.recent.set(team, (byMinute = new Map<number, Cells>()));
+      byMinute.set(minute, cells);
+      let seen = this.recentSeries.get(team);
+      if (!seen) this.recentSeries.set(team, (seen = new Map<string, SeriesScope>()));
+      for (const cell of cells.values())
+        for (const s of seriesOfCell(team, cell)) {
+          seen.set(s.key, s);
+          let totals = this.recentTotals.get(s.key);
+          if (!totals)
+            this.recentTotals.set(s.key, (totals = new Map<number, { nanos: number; requests: number }>()));
+          const entry = totals.get(minute) ?? { nanos: 0, requests: 0 };
+          entry.nanos += cell.cost_nanos;
+          entry.requests += cell.requests;
+          totals.set(minute, entry);
+        }
+    }
+    for (const byMinute of this.recent.values())
+      for (const m of byMinute.keys()) if (m <= minute - longest) byMinute.delete(m);
+    for (const [key, totals] of this.recentTotals) {
+      for (const m of totals.keys()) if (m <= minute - longest) totals.delete(m);
+      if (totals.size === 0 && !this.incidents.has(`${key}|up`) && !this.incidents.has(`${key}|down`)) {
+        this.recentTotals.delete(key);
+        this.recentSeries.get(parseSeriesKey(key).team)?.delete(key);
+      }
+    }
+    if (minute % HOUR_MS === 0) this.history.prune(minute - (this.params.weeks * WEEK_MS + 2 * HOUR_MS));
+    return this.evaluate(minute + MINUTE_MS);
+  }
+
+  private evaluate(end: number): AlertDecision[] {
+    const alerts: AlertDecision[] = [];
+    for (const [team, byMinute] of this.recent) {
+      const series = new Map<string, SeriesScope>(this.recentSeries.get(team) ?? []);
+      for (const incident of this.incidents.values())
+        if (incident.series.split(':')[1] === team || incident.series === `team:${team}`)
+          series.set(incident.series, parseSeriesKey(incident.series));
+      // the team first: when the whole team is in an incident its parts do not page separately
+      const ordered = [...series.values()].sort((a, b) =>
+        a.dimension === 'team' ? -1 : b.dimension === 'team' ? 1 : a.key.localeCompare(b.key),
+      );
+      for (const scope of ordered) {
+        for (const direction of DIRECTIONS) {
+          // drops are judged every fifth minute: an outage is not a minute-by-minute matter
+          if (direction === 'down' && end % (5 * MINUTE_MS) !== 0 && !this.incidents.has(`${scope.key}|down`))
+            continue;
+          const key = `${scope.key}|${direction}`;
+          const teamBusy = scope.dimension !== 'team' && this.incidents.has(`team:${team}|${direction}`);
+          const suppressed =
+            (this.suppressions.get(key) ?? Number.NEGATIVE_INFINITY) > end ||
+            (this.suppressions.get(`team:${team}|${direction}`) ?? Number.NEGATIVE_INFINITY) > end;
+          const incident = this.incidents.get(key);
+          const finding =
+            (teamBusy || suppressed) && !incident ? undefined : this.find(scope, byMinute, end, direction);
+          const step = stepIncident(incident, finding, end, this.params);
+          if (step.incident) this.incidents.set(key, step.incident);
+          else this.incidents.delete(key);
+          if (step.emit) alerts.push(step.emit);
+        }
+      }
+    }
+    return alerts;
+  }
+
+  private find(
+    scope: SeriesScope,
+    byMinute: Map<number, Cells>,
+    end: number,
+    direction: Direction,
+  ): Finding | undefined {
+    const p = this.params;
+    const windows =
+      direction === 'up' ? [...p.windowsMinutes].sort((a, b) => b - a) : [Math.max(...p.windowsMinutes)];
+    for (const minutes of windows) {
+      const start = end - minutes * MINUTE_MS;
+      let observed = 0;
+      let requests = 0;
+      for (const [m, entry] of this.recentTotals.get(scope.key) ?? []) {
+        if (m < start || m >= end) continue;
+        observed += entry.nanos;
+        requests += entry.requests;
+      }
+      // an increase can never exceed what was spent: skip the baseline when even all of it is too little
+      if (direction === 'up' && (observed * 60) / minutes < p.minImpactPerHourNanos) continue;
+      const baseline = this.history.baseline(scope.key, start, end, p, direction);
+      if (!baseline) continue;
+      const perRequest = requests > 0 ? observed / requests : 0;
+      const noise = Math.sqrt(baseline.nanos * perRequest + (1.4826 * baseline.mad) ** 2);
+      const excess = direction === 'up' ? observed - baseline.nanos : baseline.nanos - observed;
+      const perHour = (excess * 60) / minutes;
+      const ratioOk =
+        direction === 'up'
+          ? observed >= p.spikeRatio * baseline.nanos
+          : observed <= p.dropRatio * baseline.nanos;
+      if (!ratioOk || perHour < p.minImpactPerHourNanos || excess < p.noiseZ * noise) continue;
+      const observedCells: Cells = new Map();
+      for (const [m, cells] of byMinute)
+        if (m >= start && m < end) mergeCells(observedCells, cells, 1, (c) => inSeries(scope, c));
+      const baselineNanos = Math.round(baseline.nanos);
+      const profile = this.history.profile(scope, start, end, baseline.medianWeek);
+      let profileTotal = 0;
+      for (const c of profile.values()) profileTotal += c.cost_nanos;
+      const baselineCells: Cells = new Map();
+      if (profileTotal > 0) mergeCells(baselineCells, profile, baseline.nanos / profileTotal);
+      const decomposition = decompose(observedCells, baselineCells, baselineNanos);
+      const explanation = describe(
+        scope,
+        this.teamNames.get(scope.team) ?? scope.team,
+        decomposition,
+        start,
+        end,
+      );
+      return {
+        scope,
+        direction,
+        window_start: start,
+        window_end: end,
+        decomposition,
+        explanation,
+        excessPerHour: perHour,
+      };
+    }
+    return undefined;
+  }
+
+  /** Feedback on an alert: the open incident goes quiet and the scope does not page again for a while. */
+  feedback(alertId: string, verdict: FeedbackVerdict, at: number): boolean {
+    for (const [key, incident] of this.incidents) {
+      if (incident.alert_id !== alertId) continue;
+      this.incidents.set(key, { ...incident, muted: true });
+      this.suppressions.set(key, at + suppressionMs(verdict));
+      return true;
+    }
+    return false;
+  }
+}
