@@ -80,7 +80,7 @@ describe('AnomalyDetector', () => {
   it('reports a drop (info) when the team goes silent', () => {
     const detector = new AnomalyDetector(PARAMS);
     const alerts = [];
-    for (let t = MONDAY; t < START + 2 * HOUR_MS; t += MINUTE_MS) {
+    for (let t = MONDAY; t < START + 4 * HOUR_MS; t += MINUTE_MS) {
       if (t < START) detector.ingest(minuteFacts(t, callsAt(t)));
       else detector.ingest([fact({ team: 'other', event_id: `o${t}`, occurred_at: t })]);
       alerts.push(...detector.advance());

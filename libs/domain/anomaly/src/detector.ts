@@ -27,6 +27,8 @@ export interface DetectorParams extends BaselineParams, LifecycleParams {
   dropRatio: number;
   /** How long after a minute ends calls for it are still counted (event time); later ones are late. */
   latenessMs: number;
+  /** A team with no call for this long behind the busiest team is closed up to there (0: never). */
+  idleCloseMs: number;
 }
 
 export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
@@ -39,6 +41,7 @@ export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
   noiseZ: 4,
   dropRatio: 0.5,
   latenessMs: 60_000,
+  idleCloseMs: 2 * HOUR_MS,
   resolveAfterMinutes: 15,
   updateGrowth: 0.5,
   criticalPerHourNanos: 200_000_000_000,
@@ -46,9 +49,9 @@ export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
 
 const DIRECTIONS: readonly Direction[] = ['up', 'down'];
 
-interface OpenMinute {
+export interface OpenMinute {
   ids: Set<string>;
-  teams: Map<string, Cells>;
+  cells: Cells;
 }
 
 export interface IngestResult {
@@ -57,16 +60,24 @@ export interface IngestResult {
   late: number;
 }
 
+/** Event time of one team: its own watermark, so a team whose producers lag is not refused as late. */
+export interface TeamClock {
+  watermark: number;
+  /** Minutes before this are closed. */
+  closedThrough: number;
+  open: Map<number, OpenMinute>;
+}
+
 /**
  * The anomaly detector as a pure state machine over event time. Calls are counted once per event_id
- * into open minutes; a minute closes when the watermark (latest occurred_at minus the lateness) passes
- * it, feeds the seasonal history, and every series of its teams is evaluated over the sliding windows
- * ending there. Late calls for closed minutes are refused (counted as late) so nothing is counted
- * twice and a replay of the same calls in the same order decides the same alerts.
+ * into open minutes of their team; a minute closes when the team's watermark (latest occurred_at minus
+ * the lateness) passes it, feeds the seasonal history, and every series of the team is evaluated over
+ * the sliding windows ending there. Late calls for closed minutes are refused (counted as late) so
+ * nothing is counted twice and a replay of the same calls decides the same alerts.
  */
 export class AnomalyDetector {
   readonly history = new SeasonalHistory();
-  readonly open = new Map<number, OpenMinute>();
+  readonly clocks = new Map<string, TeamClock>();
   /** Closed minutes still inside the longest window, per team. */
   readonly recent = new Map<string, Map<number, Cells>>();
   /** Spend and calls per series and closed minute, inside the longest window (cheap window sums). */
@@ -76,63 +87,87 @@ export class AnomalyDetector {
   readonly incidents = new Map<string, Incident>();
   readonly suppressions = new Map<string, number>();
   readonly teamNames = new Map<string, string>();
-  watermark = Number.NEGATIVE_INFINITY;
-  /** Minutes before this are closed. */
-  closedThrough = Number.NEGATIVE_INFINITY;
+  /** Minutes closed since the last drain, per team (what a state store must write). */
+  readonly closedLog: { team: string; minute: number }[] = [];
 
   constructor(readonly params: DetectorParams = DEFAULT_DETECTOR_PARAMS) {}
+
+  clock(team: string): TeamClock {
+    let clock = this.clocks.get(team);
+    if (!clock) {
+      clock = {
+        watermark: Number.NEGATIVE_INFINITY,
+        closedThrough: Number.NEGATIVE_INFINITY,
+        open: new Map(),
+      };
+      this.clocks.set(team, clock);
+    }
+    return clock;
+  }
 
   ingest(facts: readonly CallFact[]): IngestResult {
     const result: IngestResult = { counted: 0, duplicates: 0, late: 0 };
     for (const fact of facts) {
+      const clock = this.clock(fact.team);
       const minute = Math.floor(fact.occurred_at / MINUTE_MS) * MINUTE_MS;
-      if (minute < this.closedThrough) {
+      if (minute < clock.closedThrough) {
         result.late++;
         continue;
       }
-      let open = this.open.get(minute);
-      if (!open) this.open.set(minute, (open = { ids: new Set(), teams: new Map() }));
+      let open = clock.open.get(minute);
+      if (!open) clock.open.set(minute, (open = { ids: new Set(), cells: new Map<string, CellAggregate>() }));
       if (open.ids.has(fact.event_id)) {
         result.duplicates++;
         continue;
       }
       open.ids.add(fact.event_id);
-      let cells = open.teams.get(fact.team);
-      if (!cells) open.teams.set(fact.team, (cells = new Map<string, CellAggregate>()));
-      addFact(cells, fact);
+      addFact(open.cells, fact);
       result.counted++;
-      if (fact.occurred_at > this.watermark) this.watermark = fact.occurred_at;
+      if (fact.occurred_at > clock.watermark) clock.watermark = fact.occurred_at;
     }
     return result;
   }
 
-  /** Closes every minute the watermark has passed and returns the alerts they decide, in order. */
-  advance(watermark = this.watermark): AlertDecision[] {
+  /**
+   * Closes every minute each team's watermark has passed and returns the alerts they decide. A team
+   * that fell silent is closed up to the busiest team's watermark minus `idleCloseMs` (0: never), so
+   * a total outage still shows as a drop.
+   */
+  advance(): AlertDecision[] {
     const alerts: AlertDecision[] = [];
-    const closeBefore = Math.floor((watermark - this.params.latenessMs) / MINUTE_MS) * MINUTE_MS;
-    if (!Number.isFinite(closeBefore)) return alerts;
-    // minutes with no call still close (a series that went silent must be evaluated for drops)
-    let minute = this.closedThrough;
-    if (!Number.isFinite(minute))
-      for (const m of this.open.keys()) minute = Number.isFinite(minute) ? Math.min(minute, m) : m;
-    if (!Number.isFinite(minute)) minute = closeBefore;
-    for (; minute < closeBefore; minute += MINUTE_MS) alerts.push(...this.closeMinute(minute));
-    this.closedThrough = Math.max(this.closedThrough, closeBefore);
+    let global = Number.NEGATIVE_INFINITY;
+    for (const clock of this.clocks.values()) global = Math.max(global, clock.watermark);
+    for (const [team, clock] of this.clocks) {
+      let watermark = clock.watermark;
+      if (this.params.idleCloseMs > 0 && global - this.params.idleCloseMs > watermark)
+        watermark = global - this.params.idleCloseMs;
+      const closeBefore = Math.floor((watermark - this.params.latenessMs) / MINUTE_MS) * MINUTE_MS;
+      if (!Number.isFinite(closeBefore)) continue;
+      // minutes with no call still close (a series that went silent must be evaluated for drops)
+      let minute = clock.closedThrough;
+      if (!Number.isFinite(minute))
+        for (const m of clock.open.keys()) minute = Number.isFinite(minute) ? Math.min(minute, m) : m;
+      if (!Number.isFinite(minute)) continue;
+      for (; minute < closeBefore; minute += MINUTE_MS) alerts.push(...this.closeMinute(team, clock, minute));
+      clock.closedThrough = Math.max(clock.closedThrough, closeBefore);
+    }
     return alerts;
   }
 
-  private closeMinute(minute: number): AlertDecision[] {
-    const open = this.open.get(minute);
-    this.open.delete(minute);
+  private closeMinute(team: string, clock: TeamClock, minute: number): AlertDecision[] {
+    const open = clock.open.get(minute);
+    clock.open.delete(minute);
+    clock.closedThrough = minute + MINUTE_MS;
+    this.closedLog.push({ team, minute });
     const longest = Math.max(...this.params.windowsMinutes) * MINUTE_MS;
-    for (const [team, cells] of open?.teams ?? []) {
-      this.history.addMinute(team, minute, cells);
-      let byMinute = this.recent.get(team);
-      if (!byMinute) this.recent.set(team, (byMinute = new Map<number, Cells>()));
-      byMinute.set(minute, cells);
-      let seen = this.recentSeries.get(team);
-      if (!seen) this.recentSeries.set(team, (seen = new Map<string, SeriesScope>()));
-      for (const cell of cells.values())
+    let byMinute = this.recent.get(team);
+    if (!byMinute) this.recent.set(team, (byMinute = new Map<number, Cells>()));
+    let seen = this.recentSeries.get(team);
+    if (!seen) this.recentSeries.set(team, (seen = new Map<string, SeriesScope>()));
+    if (open && open.cells.size > 0) {
+      this.history.addMinute(team, minute, open.cells);
+      byMinute.set(minute, open.cells);
+      for (const cell of open.cells.values())
         for (const s of seriesOfCell(team, cell)) {
           seen.set(s.key, s);
           let totals = this.recentTotals.get(s.key);
@@ -144,22 +179,23 @@ export class AnomalyDetector {
           totals.set(minute, entry);
         }
     }
-    for (const byMinute of this.recent.values())
-      for (const m of byMinute.keys()) if (m <= minute - longest) byMinute.delete(m);
-    for (const [key, totals] of this.recentTotals) {
-      for (const m of totals.keys()) if (m <= minute - longest) totals.delete(m);
-      if (totals.size === 0 && !this.incidents.has(`${key}|up`) && !this.incidents.has(`${key}|down`)) {
+    for (const m of byMinute.keys()) if (m <= minute - longest) byMinute.delete(m);
+    for (const key of seen.keys()) {
+      const totals = this.recentTotals.get(key);
+      for (const m of totals?.keys() ?? []) if (m <= minute - longest) totals?.delete(m);
+      if (!totals?.size && !this.incidents.has(`${key}|up`) && !this.incidents.has(`${key}|down`)) {
         this.recentTotals.delete(key);
-        this.recentSeries.get(parseSeriesKey(key).team)?.delete(key);
+        seen.delete(key);
       }
     }
-    if (minute % HOUR_MS === 0) this.history.prune(minute - (this.params.weeks * WEEK_MS + 2 * HOUR_MS));
-    return this.evaluate(minute + MINUTE_MS);
+    if (minute % HOUR_MS === 0)
+      this.history.prune(team, minute - (this.params.weeks * WEEK_MS + 2 * HOUR_MS));
+    return this.evaluate(team, byMinute, minute + MINUTE_MS);
   }
 
-  private evaluate(end: number): AlertDecision[] {
+  private evaluate(team: string, byMinute: Map<number, Cells>, end: number): AlertDecision[] {
     const alerts: AlertDecision[] = [];
-    for (const [team, byMinute] of this.recent) {
+    {
       const series = new Map<string, SeriesScope>(this.recentSeries.get(team) ?? []);
       for (const incident of this.incidents.values())
         if (incident.series.split(':')[1] === team || incident.series === `team:${team}`)

@@ -1,5 +1,5 @@
 import { mergeCells, type CellAggregate, type Cells } from './call-fact';
-import { inSeries, seriesOfCell, type SeriesScope } from './series';
+import { inSeries, parseSeriesKey, seriesOfCell, type SeriesScope } from './series';
 
 export const MINUTE_MS = 60_000;
 export const SLOT_MS = 5 * MINUTE_MS;
@@ -146,10 +146,11 @@ export class SeasonalHistory {
   }
 
   /** Drops what no baseline can reach any more. */
-  prune(before: number): void {
-    for (const bySlot of this.slots.values())
-      for (const slot of bySlot.keys()) if (slot < before) bySlot.delete(slot);
-    for (const byHour of this.hours.values())
-      for (const hour of byHour.keys()) if (hour < before) byHour.delete(hour);
+  prune(team: string, before: number): void {
+    for (const [key, bySlot] of this.slots)
+      if (parseSeriesKey(key).team === team)
+        for (const slot of bySlot.keys()) if (slot < before) bySlot.delete(slot);
+    const byHour = this.hours.get(team);
+    for (const hour of byHour?.keys() ?? []) if (hour < before) byHour?.delete(hour);
   }
 }
