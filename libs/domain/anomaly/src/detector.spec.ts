@@ -92,10 +92,10 @@ describe('AnomalyDetector', () => {
   it('counts a redelivered call once and refuses calls for closed minutes', () => {
     const detector = new AnomalyDetector(PARAMS);
     const calls = minuteFacts(MONDAY, 3);
-    expect(detector.ingest([...calls, ...calls])).toEqual({ counted: 3, duplicates: 3, late: 0 });
+    expect(detector.ingest([...calls, ...calls])).toMatchObject({ counted: 3, duplicates: 3, late: 0 });
     detector.ingest([fact({ event_id: 'later', occurred_at: MONDAY + 10 * MINUTE_MS })]);
     detector.advance();
-    expect(detector.ingest(calls)).toEqual({ counted: 0, duplicates: 0, late: 3 });
+    expect(detector.ingest(calls)).toMatchObject({ counted: 0, duplicates: 0, late: 3 });
   });
 
   it('feedback mutes the open incident and suppresses a repeat', () => {

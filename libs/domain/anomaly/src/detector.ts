@@ -41,7 +41,7 @@ export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
   noiseZ: 4,
   dropRatio: 0.5,
   latenessMs: 60_000,
-  idleCloseMs: 2 * HOUR_MS,
+  idleCloseMs: 10 * MINUTE_MS,
   resolveAfterMinutes: 15,
   updateGrowth: 0.5,
   criticalPerHourNanos: 200_000_000_000,
@@ -55,6 +55,8 @@ export interface OpenMinute {
 }
 
 export interface IngestResult {
+  /** The calls counted now (new event_id in an open minute), for a state store to persist. */
+  accepted: CallFact[];
   counted: number;
   duplicates: number;
   late: number;
@@ -106,7 +108,7 @@ export class AnomalyDetector {
   }
 
   ingest(facts: readonly CallFact[]): IngestResult {
-    const result: IngestResult = { counted: 0, duplicates: 0, late: 0 };
+    const result: IngestResult = { accepted: [], counted: 0, duplicates: 0, late: 0 };
     for (const fact of facts) {
       const clock = this.clock(fact.team);
       const minute = Math.floor(fact.occurred_at / MINUTE_MS) * MINUTE_MS;
@@ -122,6 +124,7 @@ export class AnomalyDetector {
       }
       open.ids.add(fact.event_id);
       addFact(open.cells, fact);
+      result.accepted.push(fact);
       result.counted++;
       if (fact.occurred_at > clock.watermark) clock.watermark = fact.occurred_at;
     }
@@ -160,25 +163,12 @@ export class AnomalyDetector {
     clock.closedThrough = minute + MINUTE_MS;
     this.closedLog.push({ team, minute });
     const longest = Math.max(...this.params.windowsMinutes) * MINUTE_MS;
-    let byMinute = this.recent.get(team);
-    if (!byMinute) this.recent.set(team, (byMinute = new Map<number, Cells>()));
-    let seen = this.recentSeries.get(team);
-    if (!seen) this.recentSeries.set(team, (seen = new Map<string, SeriesScope>()));
     if (open && open.cells.size > 0) {
       this.history.addMinute(team, minute, open.cells);
-      byMinute.set(minute, open.cells);
-      for (const cell of open.cells.values())
-        for (const s of seriesOfCell(team, cell)) {
-          seen.set(s.key, s);
-          let totals = this.recentTotals.get(s.key);
-          if (!totals)
-            this.recentTotals.set(s.key, (totals = new Map<number, { nanos: number; requests: number }>()));
-          const entry = totals.get(minute) ?? { nanos: 0, requests: 0 };
-          entry.nanos += cell.cost_nanos;
-          entry.requests += cell.requests;
-          totals.set(minute, entry);
-        }
+      this.remember(team, minute, open.cells);
     }
+    const byMinute = this.recent.get(team) ?? new Map<number, Cells>();
+    const seen = this.recentSeries.get(team) ?? new Map<string, SeriesScope>();
     for (const m of byMinute.keys()) if (m <= minute - longest) byMinute.delete(m);
     for (const key of seen.keys()) {
       const totals = this.recentTotals.get(key);
@@ -191,6 +181,26 @@ export class AnomalyDetector {
     if (minute % HOUR_MS === 0)
       this.history.prune(team, minute - (this.params.weeks * WEEK_MS + 2 * HOUR_MS));
     return this.evaluate(team, byMinute, minute + MINUTE_MS);
+  }
+
+  /** A closed minute inside the windows (also how a state store puts one back after a restart). */
+  remember(team: string, minute: number, cells: Cells): void {
+    let byMinute = this.recent.get(team);
+    if (!byMinute) this.recent.set(team, (byMinute = new Map<number, Cells>()));
+    let seen = this.recentSeries.get(team);
+    if (!seen) this.recentSeries.set(team, (seen = new Map<string, SeriesScope>()));
+    byMinute.set(minute, cells);
+    for (const cell of cells.values())
+      for (const s of seriesOfCell(team, cell)) {
+        seen.set(s.key, s);
+        let totals = this.recentTotals.get(s.key);
+        if (!totals)
+          this.recentTotals.set(s.key, (totals = new Map<number, { nanos: number; requests: number }>()));
+        const entry = totals.get(minute) ?? { nanos: 0, requests: 0 };
+        entry.nanos += cell.cost_nanos;
+        entry.requests += cell.requests;
+        totals.set(minute, entry);
+      }
   }
 
   private evaluate(team: string, byMinute: Map<number, Cells>, end: number): AlertDecision[] {
@@ -289,11 +299,12 @@ export class AnomalyDetector {
   }
 
   /** Feedback on an alert: the open incident goes quiet and the scope does not page again for a while. */
-  feedback(alertId: string, verdict: FeedbackVerdict, at: number): boolean {
+  feedback(alertId: string, verdict: FeedbackVerdict, at?: number): boolean {
     for (const [key, incident] of this.incidents) {
       if (incident.alert_id !== alertId) continue;
       this.incidents.set(key, { ...incident, muted: true });
-      this.suppressions.set(key, at + suppressionMs(verdict));
+      // event time: from the incident's last decision unless the caller knows better
+      this.suppressions.set(key, (at ?? incident.last.detected_at) + suppressionMs(verdict));
       return true;
     }
     return false;

@@ -104,6 +104,74 @@ const chargebackEnv = {
   STATEMENT_TOP_USERS: positiveInt(10, 'How many user_refs a statement lists per team (top N by cost)'),
 };
 
+// ---- anomaly-detector (issue 10): detection, baselines, budgets. One block, so it moves as a unit
+// into services/anomaly-detector/src/config.ts.
+const nonNegativeInt = (fallback: number, description: string) =>
+  z.coerce.number().int().min(0).default(fallback).describe(description);
+const intList = (fallback: string, description: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const list = value
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+        .map(Number);
+      if (list.length === 0 || !list.every((n) => Number.isInteger(n) && n > 0)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of positive integers' });
+        return z.NEVER;
+      }
+      return list;
+    })
+    .describe(description);
+const anomalyEnv = {
+  ANOMALY_SPIKE_RATIO: z.coerce
+    .number()
+    .min(1)
+    .default(1.5)
+    .describe('A spike: spend in a window at least this many times its seasonal baseline ...'),
+  ANOMALY_MIN_IMPACT_USD_PER_HOUR: z
+    .string()
+    .regex(/^\d+(\.\d{1,9})?$/, 'must be a decimal amount in USD')
+    .default('20')
+    .describe('... and an excess of at least this many USD per hour (nobody is paged for cents)'),
+  ANOMALY_NOISE_Z: z.coerce
+    .number()
+    .positive()
+    .default(4)
+    .describe('... and an excess of at least this many times the window noise (calls and weekly spread)'),
+  ANOMALY_DROP_RATIO: z.coerce
+    .number()
+    .positive()
+    .max(1)
+    .default(0.5)
+    .describe('A drop (info): spend over the hour at most this fraction of its baseline'),
+  ANOMALY_WINDOWS_MINUTES: intList('5,60', 'Sliding windows evaluated at every closed minute, in minutes'),
+  ANOMALY_BASELINE_WEEKS: positiveInt(4, 'Weeks of history a seasonal baseline looks back on'),
+  ANOMALY_MIN_WEEKS: positiveInt(2, 'Fewest weeks of history before a series is judged at all'),
+  ANOMALY_LATENESS_MS: nonNegativeInt(
+    60_000,
+    'How late (event time) a call may arrive and still count in its minute',
+  ),
+  ANOMALY_IDLE_CLOSE_MS: nonNegativeInt(
+    600_000,
+    "A silent team is closed up to the busiest team's clock minus this (a total outage still shows as a drop; 0: never)",
+  ),
+  ANOMALY_RESOLVE_AFTER_MINUTES: positiveInt(15, 'Quiet minutes before an open incident is resolved'),
+  ANOMALY_REDIS_PREFIX: z
+    .string()
+    .min(1)
+    .default('tokentally:anomaly')
+    .describe("Prefix of the detector's windows and baselines in Redis"),
+  BUDGET_THRESHOLDS_BP: intList(
+    '8000,10000',
+    'Budget alert thresholds of team budgets, in basis points (8000 = 80%)',
+  ),
+  BUDGET_CHECK_MS: positiveInt(2000, 'How often, at most, month-to-date spend is compared with the budgets'),
+};
+// ---- end anomaly-detector
+
 /**
  * The environment of every service, in one place: each service validates its own entry at start-up,
  * and the README's configuration table is generated from all of them (`npm run docs`).
@@ -111,7 +179,13 @@ const chargebackEnv = {
 export const SERVICE_ENV = {
   enricher: z.object({ ...kafkaEnv, ...httpEnv(3101), ...databaseEnv, ...redisEnv, ...enricherEnv }),
   pricer: z.object({ ...kafkaEnv, ...httpEnv(3102), ...databaseEnv, ...pricerEnv }),
-  'anomaly-detector': z.object({ ...kafkaEnv, ...httpEnv(3103), ...redisEnv }),
+  'anomaly-detector': z.object({
+    ...kafkaEnv,
+    ...httpEnv(3103),
+    ...databaseEnv,
+    ...redisEnv,
+    ...anomalyEnv,
+  }),
   reconciler: z.object({ ...kafkaEnv, ...httpEnv(3104), ...databaseEnv }),
   'chargeback-exporter': z.object({ ...kafkaEnv, ...httpEnv(3105), ...databaseEnv, ...chargebackEnv }),
 } as const;

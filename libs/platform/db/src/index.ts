@@ -6,3 +6,4 @@ export * from './ledger-rows';
 export * from './ledger.repository';
 export * from './rates.repository';
 export * from './chargeback.repository';
+export * from './alerts.repository';
