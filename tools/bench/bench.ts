@@ -1,3 +1,4 @@
+import { benchAnomaly } from './anomaly.bench';
 import { benchAvro } from './avro.bench';
 import { benchEnrich } from './enrich.bench';
 import { benchKafka } from './kafka.bench';
@@ -22,6 +23,11 @@ const SCENARIOS: Record<string, { description: string; run: () => Promise<void> 
     description:
       'pricer + ledger write path vs raw COPY of the same rows (target ratio >= 0.9, >= 20,000 rows/s); explain on 1M rows',
     run: benchLedger,
+  },
+  anomaly: {
+    description:
+      'anomaly detector over seeded 5-week corpora with labelled incidents: precision, recall, latency, drivers, calls/s, RSS',
+    run: benchAnomaly,
   },
   report: {
     description: 'monthly chargeback report over a 10M-row ledger, from the rollups (target < 100 ms)',
