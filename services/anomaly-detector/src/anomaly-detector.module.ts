@@ -23,6 +23,7 @@ export function detectorParamsOf(config: Config): DetectorParams {
     minWeeks: config.ANOMALY_MIN_WEEKS,
     latenessMs: config.ANOMALY_LATENESS_MS,
     idleCloseMs: config.ANOMALY_IDLE_CLOSE_MS,
+    sourceIdleMs: config.ANOMALY_PARTITION_IDLE_MS,
     resolveAfterMinutes: config.ANOMALY_RESOLVE_AFTER_MINUTES,
   };
 }

@@ -54,7 +54,18 @@ export class AnomalyDetectorPipeline {
     if (!this.ready)
       await this.start(facts.reduce((min, f) => Math.min(min, f.occurred_at), Number.POSITIVE_INFINITY));
     await this.applyFeedback();
-    const result = this.detector.ingest(facts);
+    const result = { accepted: [] as typeof facts, counted: 0, duplicates: 0, late: 0 };
+    const byPartition = new Map<number, typeof facts>();
+    records.forEach((r, i) =>
+      byPartition.set(r.partition, [...(byPartition.get(r.partition) ?? []), facts[i]!]),
+    );
+    for (const [partition, list] of byPartition) {
+      const one = this.detector.ingest(list, partition);
+      result.accepted.push(...one.accepted);
+      result.counted += one.counted;
+      result.duplicates += one.duplicates;
+      result.late += one.late;
+    }
     const decisions = this.detector.advance();
     const events = decisions.map(alertEventOf);
     const inserted = await this.alerts.insert(events);

@@ -42,6 +42,8 @@ export interface CellAggregate {
   output_tokens: number;
   input_nanos: number;
   cost_nanos: number;
+  /** Sum of squared call costs in USD^2: the call-level variance behind the noise guard, not money. */
+  cost_sq: number;
   templates: string[];
   rate_cards: string[];
 }
@@ -69,6 +71,7 @@ export function emptyCell(
     output_tokens: 0,
     input_nanos: 0,
     cost_nanos: 0,
+    cost_sq: 0,
     templates: [],
     rate_cards: [],
   };
@@ -93,6 +96,7 @@ export function addFact(cells: Cells, fact: CallFact): void {
   cell.output_tokens += fact.output_tokens;
   cell.input_nanos += fact.input_nanos;
   cell.cost_nanos += fact.cost_nanos;
+  cell.cost_sq += (fact.cost_nanos / 1e9) ** 2;
   addLabel(cell.templates, fact.prompt_template_version);
   addLabel(cell.rate_cards, fact.rate_card);
 }
@@ -115,6 +119,7 @@ export function mergeCells(
         output_tokens: 0,
         input_nanos: 0,
         cost_nanos: 0,
+        cost_sq: 0,
         templates: [],
         rate_cards: [],
       };
@@ -125,6 +130,7 @@ export function mergeCells(
     into.output_tokens += cell.output_tokens * weight;
     into.input_nanos += cell.input_nanos * weight;
     into.cost_nanos += cell.cost_nanos * weight;
+    into.cost_sq += (cell.cost_sq ?? 0) * weight;
     for (const t of cell.templates) addLabel(into.templates, t);
     for (const r of cell.rate_cards) addLabel(into.rate_cards, r);
   }

@@ -29,6 +29,12 @@ export interface DetectorParams extends BaselineParams, LifecycleParams {
   latenessMs: number;
   /** A team with no call for this long behind the busiest team is closed up to there (0: never). */
   idleCloseMs: number;
+  /**
+   * A team's clock is the slowest of the sources (Kafka partitions) carrying it, so a partition read
+   * ahead of the others in a backfill does not make their calls late; a source this far behind the
+   * team's latest call is taken as idle for the team.
+   */
+  sourceIdleMs: number;
 }
 
 export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
@@ -42,6 +48,7 @@ export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
   dropRatio: 0.5,
   latenessMs: 60_000,
   idleCloseMs: 10 * MINUTE_MS,
+  sourceIdleMs: 10 * MINUTE_MS,
   resolveAfterMinutes: 15,
   updateGrowth: 0.5,
   criticalPerHourNanos: 200_000_000_000,
@@ -68,6 +75,8 @@ export interface TeamClock {
   /** Minutes before this are closed. */
   closedThrough: number;
   open: Map<number, OpenMinute>;
+  /** Latest occurred_at of the team per source (partition). */
+  sources?: Map<number, number>;
 }
 
 /**
@@ -83,7 +92,7 @@ export class AnomalyDetector {
   /** Closed minutes still inside the longest window, per team. */
   readonly recent = new Map<string, Map<number, Cells>>();
   /** Spend and calls per series and closed minute, inside the longest window (cheap window sums). */
-  readonly recentTotals = new Map<string, Map<number, { nanos: number; requests: number }>>();
+  readonly recentTotals = new Map<string, Map<number, { nanos: number; requests: number; sq: number }>>();
   /** Series seen per team inside the longest window. */
   readonly recentSeries = new Map<string, Map<string, SeriesScope>>();
   readonly incidents = new Map<string, Incident>();
@@ -107,7 +116,7 @@ export class AnomalyDetector {
     return clock;
   }
 
-  ingest(facts: readonly CallFact[]): IngestResult {
+  ingest(facts: readonly CallFact[], source = 0): IngestResult {
     const result: IngestResult = { accepted: [], counted: 0, duplicates: 0, late: 0 };
     for (const fact of facts) {
       const clock = this.clock(fact.team);
@@ -127,6 +136,9 @@ export class AnomalyDetector {
       result.accepted.push(fact);
       result.counted++;
       if (fact.occurred_at > clock.watermark) clock.watermark = fact.occurred_at;
+      clock.sources ??= new Map();
+      if (fact.occurred_at > (clock.sources.get(source) ?? Number.NEGATIVE_INFINITY))
+        clock.sources.set(source, fact.occurred_at);
     }
     return result;
   }
@@ -142,6 +154,8 @@ export class AnomalyDetector {
     for (const clock of this.clocks.values()) global = Math.max(global, clock.watermark);
     for (const [team, clock] of this.clocks) {
       let watermark = clock.watermark;
+      for (const at of clock.sources?.values() ?? [])
+        if (at >= clock.watermark - this.params.sourceIdleMs) watermark = Math.min(watermark, at);
       if (this.params.idleCloseMs > 0 && global - this.params.idleCloseMs > watermark)
         watermark = global - this.params.idleCloseMs;
       const closeBefore = Math.floor((watermark - this.params.latenessMs) / MINUTE_MS) * MINUTE_MS;
@@ -195,10 +209,14 @@ export class AnomalyDetector {
         seen.set(s.key, s);
         let totals = this.recentTotals.get(s.key);
         if (!totals)
-          this.recentTotals.set(s.key, (totals = new Map<number, { nanos: number; requests: number }>()));
-        const entry = totals.get(minute) ?? { nanos: 0, requests: 0 };
+          this.recentTotals.set(
+            s.key,
+            (totals = new Map<number, { nanos: number; requests: number; sq: number }>()),
+          );
+        const entry = totals.get(minute) ?? { nanos: 0, requests: 0, sq: 0 };
         entry.nanos += cell.cost_nanos;
         entry.requests += cell.requests;
+        entry.sq += cell.cost_sq ?? 0;
         totals.set(minute, entry);
       }
   }
@@ -250,17 +268,22 @@ export class AnomalyDetector {
       const start = end - minutes * MINUTE_MS;
       let observed = 0;
       let requests = 0;
+      let sq = 0;
       for (const [m, entry] of this.recentTotals.get(scope.key) ?? []) {
         if (m < start || m >= end) continue;
         observed += entry.nanos;
         requests += entry.requests;
+        sq += entry.sq;
       }
       // an increase can never exceed what was spent: skip the baseline when even all of it is too little
       if (direction === 'up' && (observed * 60) / minutes < p.minImpactPerHourNanos) continue;
       const baseline = this.history.baseline(scope.key, start, end, p, direction);
       if (!baseline) continue;
-      const perRequest = requests > 0 ? observed / requests : 0;
-      const noise = Math.sqrt(baseline.nanos * perRequest + (1.4826 * baseline.mad) ** 2);
+      // compound Poisson: the variance of a window's spend is the sum of its squared call costs (scaled
+      // to the baseline's volume), so a few expensive calls are noisier than many cheap ones
+      const callVariance =
+        observed > 0 ? sq * 1e18 * (Math.max(baseline.nanos, observed / p.spikeRatio) / observed) : 0;
+      const noise = Math.sqrt(callVariance + (1.4826 * baseline.mad) ** 2);
       const excess = direction === 'up' ? observed - baseline.nanos : baseline.nanos - observed;
       const perHour = (excess * 60) / minutes;
       const ratioOk =

@@ -15,7 +15,7 @@ import {
 const IDS_TTL_SECONDS = 2 * 86_400;
 
 interface Core {
-  clocks: [string, { watermark: number; closedThrough: number }][];
+  clocks: [string, { watermark: number; closedThrough: number; sources?: [number, number][] }][];
   incidents: [string, Incident][];
   suppressions: [string, number][];
 }
@@ -96,7 +96,11 @@ export class DetectorStateStore {
     const core: Core = {
       clocks: [...detector.clocks].map(([team, c]) => [
         team,
-        { watermark: finite(c.watermark) ?? -1, closedThrough: finite(c.closedThrough) ?? -1 },
+        {
+          watermark: finite(c.watermark) ?? -1,
+          closedThrough: finite(c.closedThrough) ?? -1,
+          sources: [...(c.sources ?? [])],
+        },
       ]),
       incidents: [...detector.incidents],
       suppressions: [...detector.suppressions],
@@ -116,6 +120,7 @@ export class DetectorStateStore {
       const clock = detector.clock(team);
       clock.watermark = c.watermark < 0 ? Number.NEGATIVE_INFINITY : c.watermark;
       clock.closedThrough = c.closedThrough < 0 ? Number.NEGATIVE_INFINITY : c.closedThrough;
+      clock.sources = new Map(c.sources ?? []);
     }
     for (const [key, incident] of core.incidents) detector.incidents.set(key, incident);
     for (const [key, until] of core.suppressions) detector.suppressions.set(key, until);
