@@ -267,12 +267,10 @@ export class AnomalyDetector {
     for (const minutes of windows) {
       const start = end - minutes * MINUTE_MS;
       let observed = 0;
-      let requests = 0;
       let sq = 0;
       for (const [m, entry] of this.recentTotals.get(scope.key) ?? []) {
         if (m < start || m >= end) continue;
         observed += entry.nanos;
-        requests += entry.requests;
         sq += entry.sq;
       }
       // an increase can never exceed what was spent: skip the baseline when even all of it is too little

@@ -55,7 +55,7 @@ export function budgetAlertEventOf(crossing: BudgetCrossing, detectedAt: number)
       series: crossing.feature ? `feature:${crossing.team}:${crossing.feature}` : `team:${crossing.team}`,
     },
     window_start: Date.UTC(year!, month! - 1, 1),
-    window_end: Date.UTC(year!, month!, 1),
+    window_end: Date.UTC(year!, month, 1),
     observed_nanos: crossing.spent_nanos,
     baseline_nanos: crossing.budget_nanos,
     explanation: crossing.explanation,

@@ -35,7 +35,7 @@ export class BudgetChecker {
         row.team_id,
         row.feature,
         new Date(Date.UTC(year!, month! - 1, 1)),
-        new Date(Date.UTC(year!, month!, 1)),
+        new Date(Date.UTC(year!, month, 1)),
       );
       const spend = new Map([...daily].map(([day, nanos]) => [day, Number(nanos)]));
       for (const crossing of budgetCrossings(line, period, spend, asOf, row.team_name))

@@ -5,6 +5,7 @@ import {
   cellKey,
   emptyCell,
   type AnomalyDetector,
+  type CellAggregate,
   type Cells,
 } from '@tokentally/domain-anomaly';
 
@@ -61,9 +62,9 @@ export async function seedFromRollups(
   const byTeamHour = new Map<string, Map<number, Cells>>();
   for (const row of rows) {
     let hours = byTeamHour.get(row.team_id);
-    if (!hours) byTeamHour.set(row.team_id, (hours = new Map()));
+    if (!hours) byTeamHour.set(row.team_id, (hours = new Map<number, Cells>()));
     const hour = row.bucket.getTime();
-    const cells = hours.get(hour) ?? new Map();
+    const cells: Cells = hours.get(hour) ?? new Map<string, CellAggregate>();
     for (const [key, cell] of cellsOfRow(row)) cells.set(key, cell);
     hours.set(hour, cells);
   }
