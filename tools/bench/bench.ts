@@ -1,3 +1,4 @@
+import { benchAnomaly } from './anomaly.bench';
 import { benchAvro } from './avro.bench';
 import { benchBudget } from './budget.bench';
 import { benchEnrich } from './enrich.bench';
@@ -34,6 +35,11 @@ const SCENARIOS: Record<string, { description: string; run: () => Promise<void> 
     description:
       'a month of 10M ledger calls (daily rollups) against 100,800 provider lines: import + reconcile (target < 30 s)',
     run: benchReconcile,
+  },
+  anomaly: {
+    description:
+      'anomaly detector over seeded 5-week corpora with labelled incidents: precision, recall, latency, drivers, calls/s, RSS',
+    run: benchAnomaly,
   },
   report: {
     description: 'monthly chargeback report over a 10M-row ledger, from the rollups (target < 100 ms)',

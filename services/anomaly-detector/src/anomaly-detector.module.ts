@@ -1,14 +1,63 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { parseDecimalToNanos } from '@tokentally/domain-money';
+import { AnomalyDetector, DEFAULT_DETECTOR_PARAMS, type DetectorParams } from '@tokentally/domain-anomaly';
+import { AlertsRepository } from '@tokentally/adapters-postgres-alerts';
 import { PlatformModule, type ServiceRuntime } from '@tokentally/platform-service';
+import type { AnomalyDetectorConfig } from './config';
+import { AnomalyDetectorMetrics } from './anomaly-detector.metrics';
+import { AnomalyDetectorPipeline } from './anomaly-detector.pipeline';
+import { PricedCallsConsumer } from './inbound/priced-calls.consumer';
+import { BudgetChecker } from './outbound/budget.checker';
+import { DetectorStateStore } from './outbound/detector-state.store';
+
+type Config = AnomalyDetectorConfig;
+
+export function detectorParamsOf(config: Config): DetectorParams {
+  return {
+    ...DEFAULT_DETECTOR_PARAMS,
+    spikeRatio: config.ANOMALY_SPIKE_RATIO,
+    minImpactPerHourNanos: Number(parseDecimalToNanos(config.ANOMALY_MIN_IMPACT_USD_PER_HOUR)),
+    noiseZ: config.ANOMALY_NOISE_Z,
+    dropRatio: config.ANOMALY_DROP_RATIO,
+    windowsMinutes: config.ANOMALY_WINDOWS_MINUTES,
+    weeks: config.ANOMALY_BASELINE_WEEKS,
+    minWeeks: config.ANOMALY_MIN_WEEKS,
+    latenessMs: config.ANOMALY_LATENESS_MS,
+    idleCloseMs: config.ANOMALY_IDLE_CLOSE_MS,
+    sourceIdleMs: config.ANOMALY_PARTITION_IDLE_MS,
+    resolveAfterMinutes: config.ANOMALY_RESOLVE_AFTER_MINUTES,
+  };
+}
 
 /**
- * Keeps rolling baselines in Redis and explains spend spikes on the alerts topic.
- * Walking skeleton: transport, config, health and metrics are wired; the domain handlers arrive with
- * their issues and live in libs/domain, not here.
+ * Consumes priced calls (its own consumer group), keeps seasonal baselines and windows in Redis,
+ * explains spikes and drops on llm.alerts.v1 and in Postgres, and fires budget thresholds once.
  */
 @Module({})
 export class AnomalyDetectorModule {
-  static forRuntime(runtime: ServiceRuntime): DynamicModule {
-    return { module: AnomalyDetectorModule, imports: [PlatformModule.forRuntime(runtime)] };
+  static forRuntime(runtime: ServiceRuntime, config: Config): DynamicModule {
+    const { producer, pool, redis } = runtime;
+    if (!producer || !pool || !redis)
+      throw new Error('the anomaly detector needs Kafka, PostgreSQL and Redis');
+    const alerts = new AlertsRepository(pool);
+    const pipeline = new AnomalyDetectorPipeline(
+      new AnomalyDetector(detectorParamsOf(config)),
+      new DetectorStateStore(redis, config.ANOMALY_REDIS_PREFIX),
+      alerts,
+      new BudgetChecker(alerts, config.BUDGET_ALERT_THRESHOLDS_BP),
+      producer,
+      new AnomalyDetectorMetrics(runtime.metrics),
+      runtime.logger,
+      { budgetCheckMs: config.BUDGET_ALERT_CHECK_MS },
+    );
+    return {
+      module: AnomalyDetectorModule,
+      imports: [PlatformModule.forRuntime(runtime)],
+      controllers: [PricedCallsConsumer],
+      providers: [
+        { provide: AlertsRepository, useValue: alerts },
+        { provide: AnomalyDetectorPipeline, useValue: pipeline },
+      ],
+    };
   }
 }

@@ -8,7 +8,9 @@ export const AnomalyDetectorService: ServiceDefinition<typeof anomalyDetectorEnv
   name: 'anomaly-detector',
   env: anomalyDetectorEnv,
   produces: [TOPICS.alerts],
-  module: (runtime) => AnomalyDetectorModule.forRuntime(runtime),
+  // undecodable priced events are set aside like everywhere else
+  quarantineStage: 'other',
+  module: (runtime, config) => AnomalyDetectorModule.forRuntime(runtime, config),
 };
 
 if (require.main === module) runService(AnomalyDetectorService);

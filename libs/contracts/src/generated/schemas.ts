@@ -1,7 +1,7 @@
 // Generated from schemas/*.avsc by tools/schemas/generate-types.ts: do not edit, run `npm run schemas:gen`.
 // Sources: alert-event.avsc, chargeback-line.avsc, enriched-call-event.avsc, priced-call-event.avsc, provider-cost-line.avsc, quarantine-record.avsc, raw-call-event.avsc, reconciliation-result.avsc
 
-export const ALERT_KIND_SYMBOLS = ['traffic_spike', 'prompt_growth', 'model_mix_shift', 'retry_storm', 'budget_crossing', 'other'] as const;
+export const ALERT_KIND_SYMBOLS = ['traffic_spike', 'prompt_growth', 'model_mix_shift', 'retry_storm', 'budget_crossing', 'other', 'price_change', 'new_feature', 'spend_drop'] as const;
 export type AlertKind = (typeof ALERT_KIND_SYMBOLS)[number];
 
 export const ALERT_SEVERITY_SYMBOLS = ['info', 'warning', 'critical'] as const;
@@ -16,6 +16,10 @@ export interface AlertScope {
   model: null | string;
   /** Environment, if narrower. */
   environment: null | string;
+  /** Workflow, if the alert is narrower than the team. */
+  workflow: null | string;
+  /** Key of the tracked series, e.g. team:search or feature:search:answers. */
+  series: null | string;
 }
 
 export interface AlertDriver {
@@ -27,13 +31,20 @@ export interface AlertDriver {
   delta_nanos: number;
   /** Share of the total change, in basis points. */
   share_bp: number;
+  /** Factor this term measures: traffic, prompt_size, output_size, model_mix, price, retries, new_entity. */
+  cause: string;
+  /** Prompt template version new in the carrier since the baseline, if any. */
+  template_version: null | string;
 }
+
+export const ALERT_STATUS_SYMBOLS = ['open', 'updated', 'resolved'] as const;
+export type AlertStatus = (typeof ALERT_STATUS_SYMBOLS)[number];
 
 /** A spend anomaly with its explanation: more traffic, bigger prompts, a model-mix shift, a retry storm, or a budget crossing. */
 export interface AlertEvent {
   /** Unique id of the alert. */
   alert_id: string;
-  /** What changed. */
+  /** What changed: the primary driver of a spike (traffic, prompt growth, model mix, retries, price, a new feature/workflow/model), a drop, or a budget crossing. */
   kind: AlertKind;
   /** How urgent. */
   severity: AlertSeverity;
@@ -49,10 +60,24 @@ export interface AlertEvent {
   baseline_nanos: number;
   /** The explanation in words. */
   explanation: string;
-  /** Top contributors to the change. */
+  /** One term per cause that moved, in nano-USD; the terms sum to observed_nanos - baseline_nanos exactly. dimension/key name the entity that carries most of it. */
   drivers: AlertDriver[];
   /** When the detector raised the alert. */
   detected_at: number;
+  /** open (first time), updated (same incident, more spend or another cause), resolved (back to normal). */
+  status: AlertStatus;
+  /** 1 for the opening alert, +1 for every update and the resolution; (alert_id, revision) is unique. */
+  revision: number;
+  /** Cause of the largest driver. */
+  primary_cause: null | string;
+  /** Budget period (YYYY-MM) of a budget crossing. */
+  period: null | string;
+  /** Budget threshold crossed, in basis points of the budget (8000 = 80%). */
+  threshold_bp: null | number;
+  /** The monthly budget, nano-USD. */
+  budget_nanos: null | number;
+  /** Day (YYYY-MM-DD) the month's burn rate reaches 100% of the budget, given with the first threshold below 100%. */
+  forecast_crossing_date: null | string;
 }
 
 export const CHARGEBACK_DIMENSION_SYMBOLS = ['total', 'feature', 'workflow', 'model', 'environment', 'user_ref', 'allocation', 'unattributed', 'adjustment'] as const;

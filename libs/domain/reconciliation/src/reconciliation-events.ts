@@ -126,13 +126,22 @@ export function reconciliationAlert(cell: CellResult, teamId: string, detectedAt
     key,
     delta_nanos: nanosToSafeNumber(nanos),
     share_bp: cell.deltaNanos === 0n ? 0 : Number((nanos * 10_000n) / cell.deltaNanos),
+    cause: key,
+    template_version: null,
   }));
   const parts = drivers.map((d) => `${d.key} ${formatUsd(BigInt(d.delta_nanos))}`).join(', ');
   return {
     alert_id: createHash('sha256').update(`reconciliation|${cell.resultId}`).digest('hex').slice(0, 32),
     kind: 'other',
     severity: cell.provisional ? 'info' : magnitude >= 100_000_000_000n ? 'critical' : 'warning',
-    scope: { team_id: teamId, feature: null, model: cell.model, environment: null },
+    scope: {
+      team_id: teamId,
+      feature: null,
+      model: cell.model,
+      environment: null,
+      workflow: null,
+      series: `reconciliation:${cell.provider}/${cell.accountId}`,
+    },
     window_start: day,
     window_end: day + 86_400_000,
     observed_nanos: nanosToSafeNumber(cell.providerNanos),
@@ -140,6 +149,17 @@ export function reconciliationAlert(cell: CellResult, teamId: string, detectedAt
     explanation: `reconciliation ${cell.provider}/${cell.accountId} ${cell.model} ${cell.tokenType ?? 'all'} on ${cell.usageDate}: provider ${formatUsd(cell.providerNanos)} vs ledger ${formatUsd(cell.ledgerNanos)} (${cell.deltaBp} bp, tolerance ${cell.toleranceBp} bp${cell.provisional ? ', provisional' : ''}): ${parts}`,
     drivers,
     detected_at: detectedAt,
+    status: 'open',
+    revision: 1,
+    primary_cause:
+      drivers.reduce<(typeof drivers)[number] | undefined>(
+        (top, d) => (!top || Math.abs(d.delta_nanos) > Math.abs(top.delta_nanos) ? d : top),
+        undefined,
+      )?.key ?? null,
+    period: cell.usageDate.slice(0, 7),
+    threshold_bp: cell.toleranceBp,
+    budget_nanos: null,
+    forecast_crossing_date: null,
   };
 }
 

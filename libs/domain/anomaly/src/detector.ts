@@ -1,0 +1,333 @@
+import { addFact, mergeCells, type CallFact, type CellAggregate, type Cells } from './call-fact';
+import { decompose } from './decomposition';
+import { describe } from './explanation';
+import {
+  stepIncident,
+  suppressionMs,
+  type AlertDecision,
+  type Direction,
+  type FeedbackVerdict,
+  type Finding,
+  type Incident,
+  type LifecycleParams,
+} from './alert-lifecycle';
+import { HOUR_MS, MINUTE_MS, SeasonalHistory, WEEK_MS, type BaselineParams } from './seasonal-history';
+import { inSeries, parseSeriesKey, seriesOfCell, type SeriesScope } from './series';
+
+export interface DetectorParams extends BaselineParams, LifecycleParams {
+  /** Sliding windows evaluated at every closed minute, in minutes (short ones catch a spike fast). */
+  windowsMinutes: number[];
+  /** A spike: observed >= spikeRatio x baseline ... */
+  spikeRatio: number;
+  /** ... and the excess, projected to an hour, >= this many nano-USD (nobody is paged for cents). */
+  minImpactPerHourNanos: number;
+  /** ... and the excess >= noiseZ x the noise of the window (Poisson on calls plus weekly spread). */
+  noiseZ: number;
+  /** A drop: observed <= dropRatio x baseline over the longest window, with the same impact floor. */
+  dropRatio: number;
+  /** How long after a minute ends calls for it are still counted (event time); later ones are late. */
+  latenessMs: number;
+  /** A team with no call for this long behind the busiest team is closed up to there (0: never). */
+  idleCloseMs: number;
+  /**
+   * A team's clock is the slowest of the sources (Kafka partitions) carrying it, so a partition read
+   * ahead of the others in a backfill does not make their calls late; a source this far behind the
+   * team's latest call is taken as idle for the team.
+   */
+  sourceIdleMs: number;
+}
+
+export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
+  weeks: 4,
+  minWeeks: 2,
+  jitterMs: 15 * MINUTE_MS,
+  windowsMinutes: [5, 60],
+  spikeRatio: 1.5,
+  minImpactPerHourNanos: 20_000_000_000,
+  noiseZ: 4,
+  dropRatio: 0.5,
+  latenessMs: 60_000,
+  idleCloseMs: 10 * MINUTE_MS,
+  sourceIdleMs: 10 * MINUTE_MS,
+  resolveAfterMinutes: 15,
+  updateGrowth: 0.5,
+  criticalPerHourNanos: 200_000_000_000,
+};
+
+const DIRECTIONS: readonly Direction[] = ['up', 'down'];
+
+export interface OpenMinute {
+  ids: Set<string>;
+  cells: Cells;
+}
+
+export interface IngestResult {
+  /** The calls counted now (new event_id in an open minute), for a state store to persist. */
+  accepted: CallFact[];
+  counted: number;
+  duplicates: number;
+  late: number;
+}
+
+/** Event time of one team: its own watermark, so a team whose producers lag is not refused as late. */
+export interface TeamClock {
+  watermark: number;
+  /** Minutes before this are closed. */
+  closedThrough: number;
+  open: Map<number, OpenMinute>;
+  /** Latest occurred_at of the team per source (partition). */
+  sources?: Map<number, number>;
+}
+
+/**
+ * The anomaly detector as a pure state machine over event time. Calls are counted once per event_id
+ * into open minutes of their team; a minute closes when the team's watermark (latest occurred_at minus
+ * the lateness) passes it, feeds the seasonal history, and every series of the team is evaluated over
+ * the sliding windows ending there. Late calls for closed minutes are refused (counted as late) so
+ * nothing is counted twice and a replay of the same calls decides the same alerts.
+ */
+export class AnomalyDetector {
+  readonly history = new SeasonalHistory();
+  readonly clocks = new Map<string, TeamClock>();
+  /** Closed minutes still inside the longest window, per team. */
+  readonly recent = new Map<string, Map<number, Cells>>();
+  /** Spend and calls per series and closed minute, inside the longest window (cheap window sums). */
+  readonly recentTotals = new Map<string, Map<number, { nanos: number; requests: number; sq: number }>>();
+  /** Series seen per team inside the longest window. */
+  readonly recentSeries = new Map<string, Map<string, SeriesScope>>();
+  readonly incidents = new Map<string, Incident>();
+  readonly suppressions = new Map<string, number>();
+  readonly teamNames = new Map<string, string>();
+  /** Minutes closed since the last drain, per team (what a state store must write). */
+  readonly closedLog: { team: string; minute: number }[] = [];
+
+  constructor(readonly params: DetectorParams = DEFAULT_DETECTOR_PARAMS) {}
+
+  clock(team: string): TeamClock {
+    let clock = this.clocks.get(team);
+    if (!clock) {
+      clock = {
+        watermark: Number.NEGATIVE_INFINITY,
+        closedThrough: Number.NEGATIVE_INFINITY,
+        open: new Map(),
+      };
+      this.clocks.set(team, clock);
+    }
+    return clock;
+  }
+
+  ingest(facts: readonly CallFact[], source = 0): IngestResult {
+    const result: IngestResult = { accepted: [], counted: 0, duplicates: 0, late: 0 };
+    for (const fact of facts) {
+      const clock = this.clock(fact.team);
+      const minute = Math.floor(fact.occurred_at / MINUTE_MS) * MINUTE_MS;
+      if (minute < clock.closedThrough) {
+        result.late++;
+        continue;
+      }
+      let open = clock.open.get(minute);
+      if (!open) clock.open.set(minute, (open = { ids: new Set(), cells: new Map<string, CellAggregate>() }));
+      if (open.ids.has(fact.event_id)) {
+        result.duplicates++;
+        continue;
+      }
+      open.ids.add(fact.event_id);
+      addFact(open.cells, fact);
+      result.accepted.push(fact);
+      result.counted++;
+      if (fact.occurred_at > clock.watermark) clock.watermark = fact.occurred_at;
+      clock.sources ??= new Map();
+      if (fact.occurred_at > (clock.sources.get(source) ?? Number.NEGATIVE_INFINITY))
+        clock.sources.set(source, fact.occurred_at);
+    }
+    return result;
+  }
+
+  /**
+   * Closes every minute each team's watermark has passed and returns the alerts they decide. A team
+   * that fell silent is closed up to the busiest team's watermark minus `idleCloseMs` (0: never), so
+   * a total outage still shows as a drop.
+   */
+  advance(): AlertDecision[] {
+    const alerts: AlertDecision[] = [];
+    let global = Number.NEGATIVE_INFINITY;
+    for (const clock of this.clocks.values()) global = Math.max(global, clock.watermark);
+    for (const [team, clock] of this.clocks) {
+      let watermark = clock.watermark;
+      for (const at of clock.sources?.values() ?? [])
+        if (at >= clock.watermark - this.params.sourceIdleMs) watermark = Math.min(watermark, at);
+      if (this.params.idleCloseMs > 0 && global - this.params.idleCloseMs > watermark)
+        watermark = global - this.params.idleCloseMs;
+      const closeBefore = Math.floor((watermark - this.params.latenessMs) / MINUTE_MS) * MINUTE_MS;
+      if (!Number.isFinite(closeBefore)) continue;
+      // minutes with no call still close (a series that went silent must be evaluated for drops)
+      let minute = clock.closedThrough;
+      if (!Number.isFinite(minute))
+        for (const m of clock.open.keys()) minute = Number.isFinite(minute) ? Math.min(minute, m) : m;
+      if (!Number.isFinite(minute)) continue;
+      for (; minute < closeBefore; minute += MINUTE_MS) alerts.push(...this.closeMinute(team, clock, minute));
+      clock.closedThrough = Math.max(clock.closedThrough, closeBefore);
+    }
+    return alerts;
+  }
+
+  private closeMinute(team: string, clock: TeamClock, minute: number): AlertDecision[] {
+    const open = clock.open.get(minute);
+    clock.open.delete(minute);
+    clock.closedThrough = minute + MINUTE_MS;
+    this.closedLog.push({ team, minute });
+    const longest = Math.max(...this.params.windowsMinutes) * MINUTE_MS;
+    if (open && open.cells.size > 0) {
+      this.history.addMinute(team, minute, open.cells);
+      this.remember(team, minute, open.cells);
+    }
+    const byMinute = this.recent.get(team) ?? new Map<number, Cells>();
+    const seen = this.recentSeries.get(team) ?? new Map<string, SeriesScope>();
+    for (const m of byMinute.keys()) if (m <= minute - longest) byMinute.delete(m);
+    for (const key of seen.keys()) {
+      const totals = this.recentTotals.get(key);
+      for (const m of totals?.keys() ?? []) if (m <= minute - longest) totals?.delete(m);
+      if (!totals?.size && !this.incidents.has(`${key}|up`) && !this.incidents.has(`${key}|down`)) {
+        this.recentTotals.delete(key);
+        seen.delete(key);
+      }
+    }
+    if (minute % HOUR_MS === 0)
+      this.history.prune(team, minute - (this.params.weeks * WEEK_MS + 2 * HOUR_MS));
+    return this.evaluate(team, byMinute, minute + MINUTE_MS);
+  }
+
+  /** A closed minute inside the windows (also how a state store puts one back after a restart). */
+  remember(team: string, minute: number, cells: Cells): void {
+    let byMinute = this.recent.get(team);
+    if (!byMinute) this.recent.set(team, (byMinute = new Map<number, Cells>()));
+    let seen = this.recentSeries.get(team);
+    if (!seen) this.recentSeries.set(team, (seen = new Map<string, SeriesScope>()));
+    byMinute.set(minute, cells);
+    for (const cell of cells.values())
+      for (const s of seriesOfCell(team, cell)) {
+        seen.set(s.key, s);
+        let totals = this.recentTotals.get(s.key);
+        if (!totals)
+          this.recentTotals.set(
+            s.key,
+            (totals = new Map<number, { nanos: number; requests: number; sq: number }>()),
+          );
+        const entry = totals.get(minute) ?? { nanos: 0, requests: 0, sq: 0 };
+        entry.nanos += cell.cost_nanos;
+        entry.requests += cell.requests;
+        entry.sq += cell.cost_sq ?? 0;
+        totals.set(minute, entry);
+      }
+  }
+
+  private evaluate(team: string, byMinute: Map<number, Cells>, end: number): AlertDecision[] {
+    const alerts: AlertDecision[] = [];
+    {
+      const series = new Map<string, SeriesScope>(this.recentSeries.get(team) ?? []);
+      for (const incident of this.incidents.values())
+        if (incident.series.split(':')[1] === team || incident.series === `team:${team}`)
+          series.set(incident.series, parseSeriesKey(incident.series));
+      // the team first: when the whole team is in an incident its parts do not page separately
+      const ordered = [...series.values()].sort((a, b) =>
+        a.dimension === 'team' ? -1 : b.dimension === 'team' ? 1 : a.key.localeCompare(b.key),
+      );
+      for (const scope of ordered) {
+        for (const direction of DIRECTIONS) {
+          // drops are judged every fifth minute: an outage is not a minute-by-minute matter
+          if (direction === 'down' && end % (5 * MINUTE_MS) !== 0 && !this.incidents.has(`${scope.key}|down`))
+            continue;
+          const key = `${scope.key}|${direction}`;
+          const teamBusy = scope.dimension !== 'team' && this.incidents.has(`team:${team}|${direction}`);
+          const suppressed =
+            (this.suppressions.get(key) ?? Number.NEGATIVE_INFINITY) > end ||
+            (this.suppressions.get(`team:${team}|${direction}`) ?? Number.NEGATIVE_INFINITY) > end;
+          const incident = this.incidents.get(key);
+          const finding =
+            (teamBusy || suppressed) && !incident ? undefined : this.find(scope, byMinute, end, direction);
+          const step = stepIncident(incident, finding, end, this.params);
+          if (step.incident) this.incidents.set(key, step.incident);
+          else this.incidents.delete(key);
+          if (step.emit) alerts.push(step.emit);
+        }
+      }
+    }
+    return alerts;
+  }
+
+  private find(
+    scope: SeriesScope,
+    byMinute: Map<number, Cells>,
+    end: number,
+    direction: Direction,
+  ): Finding | undefined {
+    const p = this.params;
+    const windows =
+      direction === 'up' ? [...p.windowsMinutes].sort((a, b) => b - a) : [Math.max(...p.windowsMinutes)];
+    for (const minutes of windows) {
+      const start = end - minutes * MINUTE_MS;
+      let observed = 0;
+      let sq = 0;
+      for (const [m, entry] of this.recentTotals.get(scope.key) ?? []) {
+        if (m < start || m >= end) continue;
+        observed += entry.nanos;
+        sq += entry.sq;
+      }
+      // an increase can never exceed what was spent: skip the baseline when even all of it is too little
+      if (direction === 'up' && (observed * 60) / minutes < p.minImpactPerHourNanos) continue;
+      const baseline = this.history.baseline(scope.key, start, end, p, direction);
+      if (!baseline) continue;
+      // compound Poisson: the variance of a window's spend is the sum of its squared call costs (scaled
+      // to the baseline's volume), so a few expensive calls are noisier than many cheap ones
+      const callVariance =
+        observed > 0 ? sq * 1e18 * (Math.max(baseline.nanos, observed / p.spikeRatio) / observed) : 0;
+      const noise = Math.sqrt(callVariance + (1.4826 * baseline.mad) ** 2);
+      const excess = direction === 'up' ? observed - baseline.nanos : baseline.nanos - observed;
+      const perHour = (excess * 60) / minutes;
+      const ratioOk =
+        direction === 'up'
+          ? observed >= p.spikeRatio * baseline.nanos
+          : observed <= p.dropRatio * baseline.nanos;
+      if (!ratioOk || perHour < p.minImpactPerHourNanos || excess < p.noiseZ * noise) continue;
+      const observedCells: Cells = new Map();
+      for (const [m, cells] of byMinute)
+        if (m >= start && m < end) mergeCells(observedCells, cells, 1, (c) => inSeries(scope, c));
+      const baselineNanos = Math.round(baseline.nanos);
+      const profile = this.history.profile(scope, start, end, baseline.medianWeek);
+      let profileTotal = 0;
+      for (const c of profile.values()) profileTotal += c.cost_nanos;
+      const baselineCells: Cells = new Map();
+      if (profileTotal > 0) mergeCells(baselineCells, profile, baseline.nanos / profileTotal);
+      const decomposition = decompose(observedCells, baselineCells, baselineNanos);
+      const explanation = describe(
+        scope,
+        this.teamNames.get(scope.team) ?? scope.team,
+        decomposition,
+        start,
+        end,
+      );
+      return {
+        scope,
+        direction,
+        window_start: start,
+        window_end: end,
+        decomposition,
+        explanation,
+        excessPerHour: perHour,
+      };
+    }
+    return undefined;
+  }
+
+  /** Feedback on an alert: the open incident goes quiet and the scope does not page again for a while. */
+  feedback(alertId: string, verdict: FeedbackVerdict, at?: number): boolean {
+    for (const [key, incident] of this.incidents) {
+      if (incident.alert_id !== alertId) continue;
+      this.incidents.set(key, { ...incident, muted: true });
+      // event time: from the incident's last decision unless the caller knows better
+      this.suppressions.set(key, (at ?? incident.last.detected_at) + suppressionMs(verdict));
+      return true;
+    }
+    return false;
+  }
+}
