@@ -17,6 +17,7 @@ import { ChargebackRepository } from '@tokentally/adapters-postgres-ledger';
 import { PERIOD } from '@tokentally/domain-ledger';
 import { withDatabase } from '../database';
 import { withProducer } from '../kafka';
+import { BY_HELP, checkBreakdown, reportBy } from './report-by';
 
 const FORMATS = ['table', 'csv', 'json', 'focus'] as const;
 
@@ -33,15 +34,19 @@ export function registerReportCommands(program: Command): void {
     .option('--team <team_id>', 'only this team')
     .option('--format <format>', `${FORMATS.join(', ')}`, 'table')
     .option('--out <file>', 'write the export to a file instead of stdout')
-    .action(async (options: { period: string; team?: string; format: string; out?: string }) => {
+    .option('--by <dimension>', BY_HELP)
+    .action(async (options: { period: string; team?: string; format: string; out?: string; by?: string }) => {
       const period = checkPeriod(options.period);
       if (!FORMATS.includes(options.format as (typeof FORMATS)[number]))
         throw new Error(`--format must be one of ${FORMATS.join(', ')}`);
+      const by = options.by === undefined ? undefined : checkBreakdown(options.by, options.format);
       await withDatabase('tally report', async (pool) => {
         const repo = new ChargebackRepository(pool);
         const closed = await repo.closedStatement(period);
         let text: string;
-        if (options.format === 'focus') {
+        if (by) {
+          text = await reportBy(pool, by, period, options.format, options.team);
+        } else if (options.format === 'focus') {
           text = focusCsv(focusRows(period, await repo.dailyUsage(period, options.team)));
         } else if (closed && !options.team && options.format !== 'csv') {
           // a closed period answers from its stored statement, byte for byte
