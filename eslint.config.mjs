@@ -35,6 +35,8 @@ const boundaries = (appExtras = []) => [
   {
     enforceBuildableLibDependency: false,
     allowCircularSelfDependency: false,
+    // A service's env schema is its published contract: tools (README table, CLI) may read it.
+    allow: ['^(\\.\\./)+services/[a-z-]+/src/config$'],
     depConstraints: [
       {
         sourceTag: 'type:app',

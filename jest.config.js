@@ -27,7 +27,9 @@ const swc = [
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  // hyparquet and hyparquet-writer ship ES modules only: compile them to CommonJS like our own code
+  transform: { '^.+\\.ts$': swc, '/node_modules/hyparquet[^/]*/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!hyparquet)'],
   moduleNameMapper,
   modulePathIgnorePatterns: ['<rootDir>/.stack/', '<rootDir>/dist/'],
 };

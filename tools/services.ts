@@ -7,6 +7,7 @@ const ROOT = path.resolve(__dirname, '..');
 /**
  * Starts one service as a child process (what `npm start` and the demo run): the compiled JavaScript
  * from `npm run build` (call `build()` first), or the TypeScript source with TOKENTALLY_RUNTIME=source.
+ * They run as dev unless TOKENTALLY_ENV says otherwise: a local run may use the built-in dev secrets.
  */
 export function spawnService(
   name: string,
@@ -20,7 +21,7 @@ export function spawnService(
       : [compiledServiceEntry(name)];
   return spawn(process.execPath, entry, {
     cwd: ROOT,
-    env: { ...process.env, ...env, HTTP_PORT: String(port) },
+    env: { TOKENTALLY_ENV: 'dev', ...process.env, ...env, HTTP_PORT: String(port) },
     stdio,
   });
 }

@@ -3,7 +3,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TOPICS, type ChargebackLine, type PricedCallEvent } from '@tokentally/contracts';
-import { parseCsv, validateFocus } from '@tokentally/domain-chargeback';
+import { parquetReadObjects } from 'hyparquet';
+import {
+  FOCUS_SCHEMA_ID,
+  parseCsv,
+  validateFocusCsv,
+  type FocusMetadata,
+} from '@tokentally/domain-chargeback';
+import { formatUsd, parseDecimalToNanos } from '@tokentally/domain-money';
 import { PriceCatalog, priceEnrichedCall, rateBookFrom } from '@tokentally/domain-pricing';
 import { LedgerRepository } from '@tokentally/adapters-postgres-ledger';
 import { periodOf } from '@tokentally/domain-ledger';
@@ -177,14 +184,63 @@ allocation_rules:
     expect((await get('/openapi.json')).status).toBe(200);
   });
 
-  it('FOCUS export passes the FOCUS 1.2 rules; CSV has a row per team x dimension', async () => {
+  it("a team token sees only its own team's numbers in every route and format", async () => {
+    const own = cost(current.filter((e) => e.team_id === A));
+    type Body = {
+      teams: { team_id: string; direct_nanos: string; total_nanos: string }[];
+      totals: { direct_nanos: string; total_nanos: string; previous_total_nanos: string };
+      summary?: string[];
+    };
+    const statement = (await (await get(`/v1/statements/${PERIOD}`, TEAM_A)).json()) as Body;
+    const exported = (await (await get(`/v1/exports/${PERIOD}?format=json`, TEAM_A)).json()) as Body;
+    for (const body of [statement, exported]) {
+      expect(body.teams.map((t) => t.team_id)).toEqual([A]);
+      // totals are the team's own: direct cost of its calls, plus its share of the shared team
+      expect(BigInt(body.totals.direct_nanos)).toBe(own);
+      expect(body.totals.total_nanos).toBe(body.teams[0]?.total_nanos);
+      expect(BigInt(body.totals.previous_total_nanos)).toBe(cost(previous));
+      expect(BigInt(body.totals.total_nanos)).toBeLessThan(cost(current));
+    }
+    expect(statement.summary?.some((line) => /Unattributed|Support|Platform/.test(line))).toBe(false);
+    expect(statement.summary?.find((l) => l.startsWith('Total:'))).toContain(
+      formatUsd(BigInt(statement.totals.total_nanos)),
+    );
+    const csv = parseCsv(await (await get(`/v1/exports/${PERIOD}?format=csv`, TEAM_A)).text());
+    expect(new Set(csv.rows.map((r) => r.team_id))).toEqual(new Set([A]));
+    const focus = parseCsv(await (await get(`/v1/exports/${PERIOD}?format=focus`, TEAM_A)).text());
+    expect(focus.rows.length).toBeGreaterThan(0);
+    expect(new Set(focus.rows.map((r) => r.x_team))).toEqual(new Set([A]));
+    const budgets = (await (await get(`/v1/budgets/${PERIOD}`, TEAM_A)).json()) as { team_id: string }[];
+    expect(budgets.map((b) => b.team_id)).toEqual([A]);
+    const text = [
+      JSON.stringify(statement),
+      JSON.stringify(exported),
+      JSON.stringify(csv.rows),
+      JSON.stringify(focus.rows),
+    ].join('\n');
+    for (const other of [B, 'Unattributed', `Support ${RUN}`, cost(current).toString()])
+      expect(text).not.toContain(other);
+  });
+
+  it('FOCUS export (CSV and Parquet) passes the FOCUS 1.2 rules with its metadata; CSV has a row per team x dimension', async () => {
     const focus = await get(`/v1/exports/${PERIOD}?format=focus`, FINANCE);
     expect(focus.headers.get('content-type')).toMatch(/text\/csv/);
-    const { header, rows } = parseCsv(await focus.text());
+    expect(focus.headers.get('x-focus-schema-id')).toBe(FOCUS_SCHEMA_ID);
+    const metadata = (await (await get('/v1/focus/metadata', FINANCE)).json()) as FocusMetadata;
+    const text = await focus.text();
+    expect(validateFocusCsv(text, metadata)).toEqual([]);
+    const { rows } = parseCsv(text);
     expect(rows.length).toBeGreaterThan(0);
-    expect(validateFocus(header, rows)).toEqual([]);
-    const sum = rows.reduce((s, r) => s + BigInt(Math.round(Number(r.BilledCost) * 1e9)), 0n);
-    expect(sum).toBe(cost(current)); // each BilledCost has at most 9 decimals: exact through the float here
+    const sum = rows.reduce((s, r) => s + parseDecimalToNanos(r.BilledCost ?? ''), 0n);
+    expect(sum).toBe(cost(current));
+    // one SKU per model and token type, at the catalog's published per-token price
+    const input = rows.find((r) => r.SkuId?.endsWith('/input') && r.x_team === A);
+    expect(input?.SkuMeter).toBe('Input Tokens');
+    expect(rows.filter((r) => r.x_team === 'unattributed').every((r) => r.SubAccountId === null)).toBe(true);
+    const parquet = await get(`/v1/exports/${PERIOD}?format=focus-parquet`, FINANCE);
+    expect(parquet.headers.get('content-type')).toMatch(/application\/vnd.apache.parquet/);
+    const back = await parquetReadObjects({ file: await parquet.arrayBuffer() });
+    expect(back).toEqual(rows);
     const csv = await (await get(`/v1/exports/${PERIOD}?format=csv`, FINANCE)).text();
     expect(csv.split('\n')[0]).toMatch(/^period,team_id,team_name,cost_centre,owner,dimension,key,/);
     expect(csv).toContain(`${PERIOD},${A},Search ${RUN},CC-100,alice@example.com,total,`);
@@ -196,6 +252,7 @@ allocation_rules:
   it('closing a period freezes its statement; a late call shows as an adjustment in the open period', async () => {
     const closedText = tally('period', 'close', PERIOD);
     expect(closedText).toMatch(new RegExp(`period ${PERIOD} closed: .* sha256 [0-9a-f]{64}`));
+    const hash = /sha256 ([0-9a-f]{64})/.exec(closedText)?.[1];
     expect(closedText).toMatch(
       new RegExp(`published \\d+ statement lines of ${PERIOD} to llm.chargeback.v1`),
     );
@@ -205,7 +262,9 @@ allocation_rules:
       topic: TOPICS.chargeback,
       logger: silentLogger,
       handler: async (records) => {
-        for (const { value } of records) if (value.period === PERIOD) published.set(value.line_id, value);
+        // the topic keeps lines of earlier runs that drew the same period: only this close's lines count
+        for (const { value } of records)
+          if (value.statement_hash === hash) published.set(value.line_id, value);
       },
       onPoison: async () => undefined,
     });
@@ -227,6 +286,16 @@ allocation_rules:
     const late = priced(999, A, at(PERIOD, 20));
     expect(await ledger.record([late])).toEqual({ inserted: 1, duplicates: 0, conflicts: [] });
     const after = await (await get(`/v1/statements/${PERIOD}/closed`, FINANCE)).text();
+    // (asked right after the last request: a connection idle past the server's keep-alive may be closed)
+    // in FOCUS the late call is Usage of its own day, ChargeClass Correction, with its cost
+    const focus = await (await get(`/v1/exports/${periodOf(Date.now())}?format=focus`, TEAM_A)).text();
+    expect(validateFocusCsv(focus)).toEqual([]);
+    const lateRows = parseCsv(focus).rows;
+    expect(lateRows.every((r) => r.ChargeCategory === 'Usage' && r.ChargeClass === 'Correction')).toBe(true);
+    expect(lateRows.every((r) => (r.ChargePeriodStart ?? '').startsWith(`${PERIOD}-20`))).toBe(true);
+    expect(lateRows.reduce((s, r) => s + parseDecimalToNanos(r.BilledCost ?? ''), 0n)).toBe(
+      BigInt(late.cost.total_nanos),
+    );
     expect(after).toBe(before);
     expect(tally('report', '--period', PERIOD, '--format', 'json')).toBe(before);
     const open = periodOf(Date.now());

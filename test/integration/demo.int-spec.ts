@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parquetReadObjects } from 'hyparquet';
+import { parseCsv, validateFocusCsv, type FocusMetadata } from '@tokentally/domain-chargeback';
 
 const ROOT = path.resolve(__dirname, '../..');
 
 describe('npm run demo', () => {
-  it('tells the month-over-month story and the ledger matches the generator to the nano', () => {
+  it('tells the month-over-month story and the ledger matches the generator to the nano', async () => {
     const run = spawnSync(process.execPath, [path.join(ROOT, 'tools/bin/ts.js'), 'tools/demo/demo.ts'], {
       cwd: ROOT,
       encoding: 'utf8',
@@ -22,5 +25,24 @@ describe('npm run demo', () => {
     expect(output).toMatch(/Unattributed traffic: \$[\d,.]+, needs cleanup/);
     expect(output).toMatch(/exports: \.demo\/\d{4}-\d{2}\/statement\.csv/);
     expect(output).toMatch(/ledger matches generator: yes/);
+    // the demo's FOCUS exports pass the project's FOCUS 1.2 validator, metadata included
+    const dir = path.join(ROOT, /exports: (\.demo\/\d{4}-\d{2})\//.exec(output)?.[1] ?? '.demo/none');
+    const metadata = JSON.parse(readFileSync(path.join(dir, 'focus-metadata.json'), 'utf8')) as FocusMetadata;
+    const csv = readFileSync(path.join(dir, 'focus.csv'), 'utf8');
+    expect(validateFocusCsv(csv, metadata)).toEqual([]);
+    const previous = /focus-(\d{4}-\d{2})\.csv/.exec(output)?.[1] ?? 'none';
+    expect(validateFocusCsv(readFileSync(path.join(dir, `focus-${previous}.csv`), 'utf8'), metadata)).toEqual(
+      [],
+    );
+    const rows = parseCsv(csv).rows;
+    // a negotiated 10% Anthropic discount: contracted below list, as the rate book says
+    const anthropic = rows.filter((r) => r.ProviderName === 'Anthropic' && r.ChargeCategory === 'Usage');
+    expect(anthropic.length).toBeGreaterThan(0);
+    expect(anthropic.every((r) => Number(r.ContractedUnitPrice) < Number(r.ListUnitPrice))).toBe(true);
+    const parquet = readFileSync(path.join(dir, 'focus.parquet'));
+    const back = await parquetReadObjects({
+      file: parquet.buffer.slice(parquet.byteOffset, parquet.byteOffset + parquet.byteLength),
+    });
+    expect(back).toHaveLength(rows.length);
   });
 });

@@ -16,7 +16,7 @@ import { ServiceProcess } from './service-process';
 import { tally } from './tally';
 
 const RUN = randomBytes(4).toString('hex');
-const TOKEN = `it-token-${RUN}`;
+const TOKEN = `it-ingest-token-${RUN}-00000`; // 24+ chars: INGEST_TOKENS refuses shorter
 const LATE_KEY = `key-late-${RUN}`;
 const rawUserId = (n: number): string => `uid-${RUN}-${n % 100}@example.com`;
 
@@ -128,6 +128,8 @@ const UNDECODABLE_KINDS = ['garbage bytes', 'unknown schema id', 'truncated body
 const PER_KIND = 30;
 const UNDECODABLE_PER_KIND = 25;
 const HTTP_GOOD = 5000;
+/** Named after the topics it reads, so a run on other topics (another checkout) never joins it. */
+const GROUP = `it-enricher-${TOPICS.rawCalls.name}`;
 
 describe('enricher on the real stack: every call enriched or quarantined with its reason', () => {
   const harness = new KafkaHarness();
@@ -138,7 +140,7 @@ describe('enricher on the real stack: every call enriched or quarantined with it
     INGEST_MAX_BODY_BYTES: '2000000',
     ORG_REFRESH_MS: '300',
     LOG_LEVEL: 'warn',
-    KAFKA_CONSUMER_GROUP: 'it-enricher',
+    KAFKA_CONSUMER_GROUP: GROUP,
   });
   const enriched = new Map<string, EnrichedCallEvent[]>();
   const quarantined: QuarantineRecord[] = [];
@@ -153,7 +155,7 @@ describe('enricher on the real stack: every call enriched or quarantined with it
     await harness.start();
     await harness.registry.registerWriters([TOPICS.rawCalls]);
     applyOrg(false);
-    await harness.skipToEnd('it-enricher', TOPICS.rawCalls.name);
+    await harness.skipToEnd(GROUP, TOPICS.rawCalls.name);
     enricher.start();
     await enricher.healthy();
     const registry = new AvroRegistry(stackEnv.registryUrl);
@@ -242,6 +244,69 @@ describe('enricher on the real stack: every call enriched or quarantined with it
     expect(allBad.status).toBe(400);
   });
 
+  it('HTTP ingest: guessed times and contradicting counts are refused per event with their field, never a 500', async () => {
+    const base = {
+      event_id: `${RUN}-corpus-ok`,
+      trace_id: `${RUN}-corpus-t`,
+      occurred_at: new Date(Date.now() - 2000).toISOString(),
+      team_id: 'team-1',
+      feature: 'f',
+      environment: 'prod',
+      provider: 'openai',
+      model: 'gpt-4o',
+      usage: { input_tokens: 50, output_tokens: 10 },
+    };
+    const bad: [string, Record<string, unknown>, string][] = [
+      ['30 February', { occurred_at: '2026-02-30T10:00:00Z' }, 'occurred_at'],
+      ['a bare year', { occurred_at: '2021' }, 'occurred_at'],
+      ['US date', { occurred_at: '12/01/2026 20:00' }, 'occurred_at'],
+      ['RFC 2822', { occurred_at: new Date(Date.now() - 5000).toUTCString() }, 'occurred_at'],
+      ['no offset', { occurred_at: '2026-11-24T10:00:00' }, 'occurred_at'],
+      ['fractional epoch ms', { occurred_at: Date.now() - 5000.5 }, 'occurred_at'],
+      [
+        'cache reads above input',
+        { usage: { input_tokens: 10, cached_input_tokens: 500, output_tokens: 1 } },
+        'usage.cached_input_tokens',
+      ],
+      [
+        'reasoning above output',
+        { usage: { input_tokens: 10, output_tokens: 3, reasoning_tokens: 50 } },
+        'usage.reasoning_tokens',
+      ],
+      [
+        '1h writes above all writes',
+        {
+          provider: 'anthropic',
+          model: 'claude-sonnet-4-5',
+          usage: { input_tokens: 10, output_tokens: 3, cache_write_tokens: 1, cache_write_1h_tokens: 5 },
+        },
+        'usage.cache_write_1h_tokens',
+      ],
+    ];
+    const response = await fetch(`${enricher.url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify([
+        base,
+        ...bad.map(([kind, change]) => ({
+          ...base,
+          event_id: `${RUN}-corpus-${kind.replace(/\W+/g, '_')}`,
+          ...change,
+        })),
+      ]),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      accepted: number;
+      results: { status: string; reason?: string; field?: string; message?: string }[];
+    };
+    expect(body.accepted).toBe(1);
+    expect(body.results.slice(1).map((r) => [r.status, r.reason, r.field])).toEqual(
+      bad.map(([, , field]) => ['rejected', 'INVALID_VALUE', field]),
+    );
+    httpAccepted += 1;
+  });
+
   it('20,000 events over Kafka and HTTP: in = enriched + quarantined, each bad one with its reason', async () => {
     const topic = TOPICS.rawCalls;
     // Bad input over Kafka: 29 kinds of invalid envelopes plus invalid UTF-8 on the wire (30 of each),
@@ -288,8 +353,11 @@ describe('enricher on the real stack: every call enriched or quarantined with it
       attributes: { prompt: 'Summarise the merger memo', release: 'r1' },
     });
     messages.push({ key: withPrompt.trace_id, value: harness.registry.encode(topic, withPrompt) });
+    // U+FFFD sent on purpose is a valid character (only bytes replaced on decoding are refused).
+    const withFffd = good(6, { event_id: `${RUN}-with-fffd`, workflow: 'r\u00e9sum\ufffd' });
+    messages.push({ key: withFffd.trace_id, value: harness.registry.encode(topic, withFffd) });
 
-    const badCount = messages.length - 1;
+    const badCount = messages.length - 2;
     const goodOverKafka = 20_000 - HTTP_GOOD - messages.length;
     for (let i = 0; i < goodOverKafka; i++) {
       const event = good(i);
@@ -303,11 +371,15 @@ describe('enricher on the real stack: every call enriched or quarantined with it
         const e = good(50_000 + batch * 1000 + i);
         return { ...e, occurred_at: new Date(e.occurred_at).toISOString(), raw_usage_json: null };
       });
-      const response = await fetch(`${enricher.url}/v1/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-        body: JSON.stringify(events),
-      });
+      const send = (): Promise<Response> =>
+        fetch(`${enricher.url}/v1/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+          body: JSON.stringify(events),
+        });
+      // A keep-alive socket the server closed while this process was busy encoding the Kafka batch
+      // fails with ECONNRESET before anything is read: send again (event ids make it idempotent).
+      const response = await send().catch(send);
       const body = (await response.json()) as { accepted: number };
       expect(body.accepted).toBe(1000);
       httpAccepted += body.accepted;
@@ -349,6 +421,7 @@ describe('enricher on the real stack: every call enriched or quarantined with it
     const prompt = enriched.get(withPrompt.event_id)?.[0];
     expect(prompt?.redactions).toBe(1);
     expect(prompt?.attributes).toEqual({ release: 'r1' });
+    expect(enriched.get(withFffd.event_id)?.[0]?.workflow).toBe('r\u00e9sum\ufffd');
     expect(enricher.running).toBe(true);
     expect((await fetch(`${enricher.url}/health`)).status).toBe(200);
   });

@@ -1,5 +1,9 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { TOPICS } from '@tokentally/contracts';
+import { pseudonymise } from '@tokentally/domain-enrichment';
 import { periodOf } from '@tokentally/domain-ledger';
 import { createPool, migrate } from '@tokentally/platform-db';
 import { KafkaHarness, stackEnv, waitUntil } from '@tokentally/testing';
@@ -7,16 +11,15 @@ import { ServiceProcess } from './service-process';
 import { tally } from './tally';
 
 const RUN = randomBytes(4).toString('hex');
-const TOKEN = `envelope-token-${RUN}`;
+const TOKEN = `envelope-ingest-token-${RUN}-0000`; // 24+ chars: INGEST_TOKENS refuses shorter
 const TEAM = `it-envelope-${RUN}`;
 const KEY_ID = 'itenv';
-const SECRET = `envelope-secret-${RUN}`;
+const SECRET = `envelope-pseudonym-secret-${RUN}-0000`;
 const GROUPS = { enricher: 'it-envelope-enricher', pricer: 'it-envelope-pricer' };
 const OCCURRED_AT = Date.now() - 60_000;
 const PERIOD = periodOf(OCCURRED_AT);
 /** The tenant pseudonym as the enricher computes it (HMAC-SHA256 with the key it was given). */
-const tenantRef = (tenant: string): string =>
-  `${KEY_ID}:${createHmac('sha256', SECRET).update(tenant, 'utf8').digest('hex').slice(0, 32)}`;
+const tenantRef = (tenant: string): string => pseudonymise(tenant, { id: KEY_ID, secret: SECRET }) as string;
 
 /** One call of the run sent over HTTP ingest, with the ownership envelope set. */
 function call(n: number, envelope: Record<string, string | null>): Record<string, unknown> {
@@ -68,13 +71,26 @@ describe('the ownership envelope reaches the ledger and the rollups (HTTP ingest
       api_key_id: `key-b-${RUN}`,
       request_source: 'ui',
     }),
-    call(2, { prompt_template_version: `answer-v8-${RUN}`, tenant_id: `tenant-b-${RUN}` }),
+    // no team on the event: the registry's api key names it
+    call(2, {
+      team_id: null,
+      api_key_id: `key-owned-${RUN}`,
+      prompt_template_version: `answer-v8-${RUN}`,
+      tenant_id: `tenant-b-${RUN}`,
+    }),
     // no team: soft enforcement books it as unattributed, and the ledger says so
     call(3, { team_id: null, api_key_id: `key-unowned-${RUN}`, gateway_id: `litellm-${RUN}` }),
   ];
 
   beforeAll(async () => {
     await migrate(pool);
+    // the registry the enricher resolves owners from (loaded at start): this run's team and api key
+    const org = path.join(mkdtempSync(path.join(tmpdir(), 'org-')), 'org.yaml');
+    writeFileSync(
+      org,
+      `teams:\n  - { id: ${TEAM}, name: Envelope ${RUN} }\napi_keys:\n  - { id: key-owned-${RUN}, team: ${TEAM} }\n`,
+    );
+    tally('org', 'apply', org);
     await harness.start();
     await harness.skipToEnd(GROUPS.enricher, TOPICS.rawCalls.name);
     await harness.skipToEnd(GROUPS.pricer, TOPICS.enrichedCalls.name);
@@ -125,6 +141,7 @@ describe('the ownership envelope reaches the ledger and the rollups (HTTP ingest
     expect(await eventIdsWhere('tenant_ref', tenantRef(`tenant-a-${RUN}`))).toEqual([id(0)]);
     expect(await eventIdsWhere('tenant_ref', tenantRef(`tenant-b-${RUN}`))).toEqual([id(1), id(2)]);
     expect(await eventIdsWhere('api_key_id', `key-a-${RUN}`)).toEqual([id(0)]);
+    expect(await eventIdsWhere('api_key_id', `key-owned-${RUN}`)).toEqual([id(2)]);
     expect(await eventIdsWhere('api_key_id', `key-unowned-${RUN}`)).toEqual([id(3)]);
     expect(await eventIdsWhere('request_source', 'cron')).toContain(id(0));
     expect(await eventIdsWhere('project_id', `proj_${RUN}`)).toEqual([id(0)]);
@@ -138,7 +155,7 @@ describe('the ownership envelope reaches the ledger and the rollups (HTTP ingest
     expect(rows.map((row) => [row.owner_source, row.team_id])).toEqual([
       ['event', TEAM],
       ['event', TEAM],
-      ['event', TEAM],
+      ['api_key', TEAM],
       ['unattributed', 'unattributed'],
     ]);
     // raw tenant ids never reach the ledger
@@ -153,15 +170,25 @@ describe('the ownership envelope reaches the ledger and the rollups (HTTP ingest
          FROM tokentally.rollup_daily WHERE team_id = $1 GROUP BY 1, 2, 3 ORDER BY 1`,
       [TEAM],
     );
-    const ledger = await pool.query<{ template: string; total: bigint }>(
-      `SELECT prompt_template_version AS template, sum(total_nanos)::bigint AS total
-         FROM tokentally.ledger WHERE team_id = $1 GROUP BY 1 ORDER BY 1`,
+    const ledger = await pool.query<{ template: string; owner: string; project: string; total: bigint }>(
+      `SELECT prompt_template_version AS template, owner_source AS owner, coalesce(project_id, '') AS project,
+              sum(total_nanos)::bigint AS total
+         FROM tokentally.ledger WHERE team_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2`,
       [TEAM],
     );
-    expect(rows.map((row) => [row.template, row.owner, row.project, row.total])).toEqual([
-      [`answer-v7-${RUN}`, 'event', `proj_${RUN}`, ledger.rows[0]?.total],
-      [`answer-v8-${RUN}`, 'event', '', ledger.rows[1]?.total],
+    expect(ledger.rows.map((row) => [row.template, row.owner, row.project])).toEqual([
+      [`answer-v7-${RUN}`, 'event', `proj_${RUN}`],
+      [`answer-v8-${RUN}`, 'api_key', ''],
+      [`answer-v8-${RUN}`, 'event', ''],
     ]);
+    // ORDER BY 1 alone: sort the rollup rows the same way
+    rows.sort((a, b) => (a.template + a.owner < b.template + b.owner ? -1 : 1));
+    expect(rows.map((row) => [row.template, row.owner, row.project, row.total])).toEqual(
+      ledger.rows.map((row) => [row.template, row.owner, row.project, row.total]),
+    );
+    const byTemplate = new Map<string, bigint>();
+    for (const row of ledger.rows)
+      byTemplate.set(row.template, (byTemplate.get(row.template) ?? 0n) + row.total);
     const monthly = await pool.query<{ tenant: string; total: bigint }>(
       `SELECT tenant_ref AS tenant, sum(total_nanos)::bigint AS total FROM tokentally.rollup_monthly
         WHERE team_id = $1 GROUP BY 1 ORDER BY 2`,
@@ -169,8 +196,8 @@ describe('the ownership envelope reaches the ledger and the rollups (HTTP ingest
     );
     expect(monthly.rows.map((row) => [row.tenant, row.total])).toEqual(
       [
-        [tenantRef(`tenant-a-${RUN}`), ledger.rows[0]?.total],
-        [tenantRef(`tenant-b-${RUN}`), ledger.rows[1]?.total],
+        [tenantRef(`tenant-a-${RUN}`), byTemplate.get(`answer-v7-${RUN}`)],
+        [tenantRef(`tenant-b-${RUN}`), byTemplate.get(`answer-v8-${RUN}`)],
       ].sort((a, b) => ((a[1] as bigint) < (b[1] as bigint) ? -1 : 1)),
     );
   });
@@ -199,9 +226,9 @@ describe('the ownership envelope reaches the ledger and the rollups (HTTP ingest
         [tenantRef(`tenant-b-${RUN}`), '2'],
       ].sort(),
     );
-    expect(tally('report', '--period', PERIOD, '--by', 'owner_source', '--team', TEAM)).toMatch(
-      new RegExp(`^event\\s+3\\s`, 'm'),
-    );
+    const byOwner = tally('report', '--period', PERIOD, '--by', 'owner_source', '--team', TEAM);
+    expect(byOwner).toMatch(new RegExp(`^event\\s+2\\s`, 'm'));
+    expect(byOwner).toMatch(new RegExp(`^api_key\\s+1\\s`, 'm'));
     expect(tally('report', '--period', PERIOD, '--by', 'project', '--team', TEAM)).toMatch(
       new RegExp(`^proj_${RUN}\\s+1\\s`, 'm'),
     );

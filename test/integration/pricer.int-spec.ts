@@ -202,9 +202,10 @@ describe('pricer on the real stack: exact, idempotent ledger', () => {
   it('explains a request: every call with owner, tokens, rate card and components, over HTTP and the CLI', async () => {
     const traceId = `${RUN}-trace-7`;
     const calls = events.filter((e) => e.trace_id === traceId);
-    const response = await fetch(`${pricer.url}/v1/traces/${traceId}/cost`);
-    expect(response.status).toBe(200);
-    const body = (await response.json()) as {
+    // The pricer serves no ledger data to anyone who can reach it (issue 9 item 12): the finance API
+    // does, behind team-scoped tokens (chargeback.int-spec), and the CLI prints the same JSON.
+    expect((await fetch(`${pricer.url}/v1/traces/${traceId}/cost`)).status).toBe(404);
+    const body = JSON.parse(tally('explain', traceId, '--json')) as {
       calls: {
         event_id: string;
         owner: { team_id: string };
@@ -220,7 +221,6 @@ describe('pricer on the real stack: exact, idempotent ledger', () => {
     expect(body.calls.map((c) => c.rate.rate_card_id).sort()).toEqual(
       calls.map((c) => `catalog:${c.provider}/${c.model}`).sort(),
     );
-    expect((await fetch(`${pricer.url}/v1/traces/${RUN}-no-such-trace/cost`)).status).toBe(404);
 
     const text = tally('explain', traceId);
     expect(text).toMatch(new RegExp(`trace ${traceId}: ${calls.length} call\\(s\\)`));

@@ -1,4 +1,5 @@
 import { benchAvro } from './avro.bench';
+import { benchBudget } from './budget.bench';
 import { benchEnrich } from './enrich.bench';
 import { benchKafka } from './kafka.bench';
 import { benchLedger } from './ledger.bench';
@@ -22,6 +23,11 @@ const SCENARIOS: Record<string, { description: string; run: () => Promise<void> 
     description:
       'pricer + ledger write path vs raw COPY of the same rows (target ratio >= 0.9, >= 20,000 rows/s); explain on 1M rows',
     run: benchLedger,
+  },
+  budget: {
+    description:
+      'budget checks over loopback HTTP (target p99 <= 2 ms at 5,000/s) and 200 callers against a hard budget',
+    run: benchBudget,
   },
   report: {
     description: 'monthly chargeback report over a 10M-row ledger, from the rollups (target < 100 ms)',

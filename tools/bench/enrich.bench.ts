@@ -59,6 +59,7 @@ export async function benchEnrich(): Promise<void> {
     {
       cwd: ROOT,
       env: {
+        TOKENTALLY_ENV: 'dev', // a local bench may use the built-in dev secrets
         ...process.env,
         HTTP_PORT: String(PORT),
         KAFKA_CONSUMER_GROUP: `bench-enricher-${run}`,

@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
+import { registerBudgetCommands } from './commands/budget.command';
 import { registerDbCommands } from './commands/db.command';
 import { registerExplainCommand } from './commands/explain.command';
 import { registerOrgCommands } from './commands/org.command';
 import { registerQuarantineCommands } from './commands/quarantine.command';
 import { registerRatesCommands } from './commands/rates.command';
+import { registerRefsCommand } from './commands/refs.command';
 import { registerRepriceCommand } from './commands/reprice.command';
 import { registerReportCommands } from './commands/report.command';
 import { registerTopicsCommands } from './commands/topics.command';
@@ -26,6 +28,8 @@ export function buildCli(): Command {
   registerReportCommands(program);
   registerQuarantineCommands(program);
   registerTopicsCommands(program);
+  registerBudgetCommands(program);
+  registerRefsCommand(program);
   return program;
 }
 

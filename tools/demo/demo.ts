@@ -1,3 +1,4 @@
+import './demo-topics'; // first: sets the demo's topic prefix before the topic registry loads
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,14 +10,16 @@ import {
   auditSummary,
   buildStatement,
   focusCsv,
-  focusRows,
+  focusExport,
+  focusMetadata,
+  focusParquet,
   statementCsv,
   statementTable,
   toJsonValue,
 } from '@tokentally/domain-chargeback';
 import { parseOrgDeclaration } from '@tokentally/domain-enrichment';
 import { formatUsd } from '@tokentally/domain-money';
-import { parseRateFile, storedRateBook } from '@tokentally/domain-pricing';
+import { parseRateFile, PriceCatalog, storedRateBook } from '@tokentally/domain-pricing';
 import { ChargebackRepository, OrgRepository, RatesRepository } from '@tokentally/adapters-postgres-ledger';
 import { periodOf, previousPeriod } from '@tokentally/domain-ledger';
 import { createKafkaClient, skipGroupToEnd } from '@tokentally/platform-kafka';
@@ -35,7 +38,7 @@ import { generateTraffic } from './traffic';
  */
 const ROOT = path.resolve(__dirname, '../..');
 const DEMO_DB = 'tokentally_demo';
-const INGEST_TOKEN = 'demo-ingest-token';
+const INGEST_TOKEN = 'demo-ingest-token-0000000000'; // 24+ chars: INGEST_TOKENS refuses shorter
 const FINANCE_TOKEN = 'demo-finance-token-0000';
 const SERVICES = ['enricher', 'pricer', 'anomaly-detector', 'reconciler', 'chargeback-exporter'] as const;
 const PORT = (index: number): number => 3301 + index;
@@ -175,13 +178,14 @@ async function main(): Promise<void> {
       path.join(outDir, 'statement.json'),
       `${JSON.stringify(toJsonValue({ ...statement, summary: auditSummary(statement) }), null, 2)}\n`,
     );
-    writeFileSync(
-      path.join(outDir, 'focus.csv'),
-      focusCsv(focusRows(period, await repository.dailyUsage(period))),
-    );
+    const catalog = new PriceCatalog();
+    const focus = focusExport(period, await repository.focusSources(period), catalog);
+    writeFileSync(path.join(outDir, 'focus.csv'), focusCsv(focus));
+    writeFileSync(path.join(outDir, 'focus.parquet'), Buffer.from(focusParquet(focus)));
+    writeFileSync(path.join(outDir, 'focus-metadata.json'), `${JSON.stringify(focusMetadata(), null, 2)}\n`);
     writeFileSync(
       path.join(outDir, `focus-${previous}.csv`),
-      focusCsv(focusRows(previous, await repository.dailyUsage(previous))),
+      focusCsv(focusExport(previous, await repository.focusSources(previous), catalog)),
     );
 
     console.log(`\n== ${period} (this month so far) vs ${previous}: audit summary\n`);
@@ -193,7 +197,7 @@ async function main(): Promise<void> {
         .join('\n')}\n`,
     );
     console.log(
-      `exports: ${path.relative(ROOT, outDir)}/statement.csv, statement.json, focus.csv, focus-${previous}.csv`,
+      `exports: ${path.relative(ROOT, outDir)}/statement.csv, statement.json, focus.csv, focus.parquet, focus-metadata.json, focus-${previous}.csv`,
     );
     console.log(`explore: DATABASE_URL=${databaseUrl} npx tally report --period ${period}`);
     console.log(

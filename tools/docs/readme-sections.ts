@@ -1,7 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ALL_TOPICS } from '@tokentally/contracts';
-import { SERVICE_ENV, SERVICE_NAMES, describeConfig } from '@tokentally/platform-config';
+import { SERVICE_NAMES, describeConfig, type ServiceName } from '@tokentally/platform-config';
+import type { z } from 'zod';
+// Each service owns its env schema; tools may read these files (and nothing else of an app: the
+// lint rule's `allow` list names exactly services/*/src/config).
+import { anomalyDetectorEnv } from '../../services/anomaly-detector/src/config';
+import { chargebackExporterEnv } from '../../services/chargeback-exporter/src/config';
+import { enricherEnv } from '../../services/enricher/src/config';
+import { pricerEnv } from '../../services/pricer/src/config';
+import { reconcilerEnv } from '../../services/reconciler/src/config';
 
 /**
  * README's configuration and topic tables are generated from the services' env schemas and the
@@ -9,6 +17,13 @@ import { SERVICE_ENV, SERVICE_NAMES, describeConfig } from '@tokentally/platform
  * the unit suite fails when they are stale.
  */
 const README = path.resolve(__dirname, '../../README.md');
+export const SERVICE_ENV: Record<ServiceName, z.ZodObject> = {
+  enricher: enricherEnv,
+  pricer: pricerEnv,
+  'anomaly-detector': anomalyDetectorEnv,
+  reconciler: reconcilerEnv,
+  'chargeback-exporter': chargebackExporterEnv,
+};
 const SERVICES = SERVICE_NAMES.map((name) => [name, SERVICE_ENV[name]] as const);
 
 export function configTable(): string {

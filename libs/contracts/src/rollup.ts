@@ -24,7 +24,7 @@ export interface RollupGroup {
   adjustment_nanos: bigint;
 }
 
-/** A daily rollup group: the grain of FOCUS usage rows. */
+/** A daily rollup group (FOCUS exports read ledger calls per price point instead: see focus-usage.ts). */
 export interface DailyRollupGroup extends RollupGroup {
   day: Date;
 }

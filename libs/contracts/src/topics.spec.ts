@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ALL_TOPICS, TOPICS } from './topics';
+import { ALL_TOPICS, TOPICS, topicPrefix } from './topics';
 
 const SCHEMAS = path.resolve(__dirname, '../../../schemas');
 
@@ -37,5 +37,14 @@ describe('topic registry', () => {
   it('keys the call topics by trace_id', () => {
     for (const spec of [TOPICS.rawCalls, TOPICS.enrichedCalls, TOPICS.pricedCalls])
       expect(spec.keyDescription).toBe('trace_id');
+  });
+});
+
+describe('TOKENTALLY_TOPIC_PREFIX', () => {
+  it('is empty by default and takes topic-name characters only', () => {
+    expect(topicPrefix(undefined)).toBe('');
+    expect(topicPrefix('demo.')).toBe('demo.');
+    expect(() => topicPrefix('a b')).toThrow(/TOKENTALLY_TOPIC_PREFIX/);
+    expect(() => topicPrefix('x/y')).toThrow(/TOKENTALLY_TOPIC_PREFIX/);
   });
 });

@@ -27,6 +27,21 @@ export interface TopicSpec<TValue> {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * `TOKENTALLY_TOPIC_PREFIX` gives a run topics (and subjects) of its own: the demo uses `demo.`, the
+ * integration suites `test.`, so `npm start` afterwards never books their calls into your database.
+ * Unset (the default) means the contract names as documented.
+ */
+export function topicPrefix(value: string | undefined): string {
+  const prefix = value ?? '';
+  if (!/^[A-Za-z0-9._-]*$/.test(prefix))
+    throw new Error(
+      `TOKENTALLY_TOPIC_PREFIX: only letters, digits, ".", "_" and "-" (got ${JSON.stringify(prefix)})`,
+    );
+  return prefix;
+}
+const PREFIX = topicPrefix(process.env['TOKENTALLY_TOPIC_PREFIX']);
+
 function topic<TValue>(
   name: string,
   schemaFile: string,
@@ -36,8 +51,8 @@ function topic<TValue>(
   keyDescription: string,
 ): TopicSpec<TValue> {
   return {
-    name,
-    subject: `${name}-value`,
+    name: `${PREFIX}${name}`,
+    subject: `${PREFIX}${name}-value`,
     schemaFile,
     recordName: `tokentally.v1.${record}`,
     partitions,
@@ -49,7 +64,9 @@ function topic<TValue>(
 // Call topics are keyed by trace_id so every call of one user-visible request shares a partition and
 // stays in order; 6 partitions give the enricher and pricer room for parallel consumers.
 export const TOPICS = {
-  rawCalls: topic<RawCallEvent>('llm.calls.raw.v1', 'raw-call-event.avsc', 'RawCallEvent', 6, 7, 'trace_id'),
+  // Raw calls are kept 3 days, not longer: enough to ride out a weekend without the enricher, short
+  // because a Kafka producer that does not pseudonymise puts raw user ids here (HTTP ingest never does).
+  rawCalls: topic<RawCallEvent>('llm.calls.raw.v1', 'raw-call-event.avsc', 'RawCallEvent', 6, 3, 'trace_id'),
   enrichedCalls: topic<EnrichedCallEvent>(
     'llm.calls.enriched.v1',
     'enriched-call-event.avsc',

@@ -6,6 +6,12 @@ export {
   type RetryOptions,
 } from './recorder';
 export {
+  BudgetClient,
+  type BudgetAnswer,
+  type BudgetClientOptions,
+  type BudgetQuestion,
+} from './budget-client';
+export {
   fromAnthropic,
   fromAzureOpenAI,
   fromBedrockConverse,

@@ -1,5 +1,10 @@
 import { TOPICS, type RawCallEvent, type TopicSpec } from '@tokentally/contracts';
-import { validateRawEvent, type Rejection } from '@tokentally/domain-enrichment';
+import {
+  pseudonymiseRawIds,
+  validateRawEvent,
+  type PseudonymKey,
+  type Rejection,
+} from '@tokentally/domain-enrichment';
 import { AvroProducer, AvroRegistry, createKafkaClient } from '@tokentally/platform-kafka';
 import { createLogger, type Logger } from '@tokentally/platform-observability';
 
@@ -53,6 +58,12 @@ export interface RecorderOptions {
   topic?: TopicSpec<RawCallEvent>;
   logger?: Logger;
   retry?: Partial<RetryOptions>;
+  /**
+   * The enricher's pseudonym key (PSEUDONYM_KEY_ID / PSEUDONYM_SECRET): user and tenant ids are then
+   * replaced by their refs before they leave the process, so llm.calls.raw.v1 never holds a raw id.
+   * Without it the enricher pseudonymises them (the raw topic keeps them for its retention).
+   */
+  pseudonymKey?: PseudonymKey;
 }
 
 const DEFAULT_RETRY: RetryOptions = {
@@ -84,6 +95,7 @@ export class CallRecorder {
     private readonly flushIntervalMs: number,
     private readonly logger: Logger,
     private readonly retry: RetryOptions,
+    private readonly pseudonymKey: PseudonymKey | undefined,
   ) {}
 
   static async connect(options: RecorderOptions): Promise<CallRecorder> {
@@ -106,6 +118,7 @@ export class CallRecorder {
       options.flushIntervalMs ?? 200,
       logger,
       retry,
+      options.pseudonymKey,
     );
   }
 
@@ -117,7 +130,7 @@ export class CallRecorder {
   record(event: RawCallEvent, now: number = Date.now()): void {
     const valid = validateRawEvent(event, now);
     if (!valid.ok) throw new InvalidCallEventError(valid.rejection);
-    this.buffer.push(event);
+    this.buffer.push(this.pseudonymKey ? pseudonymiseRawIds(event, this.pseudonymKey) : event);
     if (this.buffer.length >= this.maxBatch) void this.startFlush();
     else this.timer ??= setTimeout(() => void this.startFlush(), this.flushIntervalMs);
   }

@@ -6,3 +6,5 @@ export * from './fakes/consumed-records';
 export * from './fakes/in-memory-ledger.fake';
 export * from './fakes/in-memory-seen-events.fake';
 export * from './fakes/recording-producer.fake';
+export * from './fakes/in-memory-quarantined-events.fake';
+export * from './fakes/recording-budget.fake';

@@ -1,5 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
-import type { TopicSpec } from '@tokentally/contracts';
+import { ALL_TOPICS, type TopicSpec } from '@tokentally/contracts';
 import {
   AvroProducer,
   AvroRegistry,
@@ -26,6 +26,9 @@ export class KafkaHarness {
   async start(): Promise<void> {
     await this.admin.connect();
     await this.producer.connect();
+    // The suites run on topics of their own (TOKENTALLY_TOPIC_PREFIX=test.): make sure they exist.
+    await provisionTopics(this.admin, ALL_TOPICS);
+    await this.registry.registerWriters(ALL_TOPICS);
   }
 
   async topic<T>(spec: TopicSpec<T>, label: string): Promise<TopicSpec<T>> {

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ChargebackRepository, LedgerRepository } from '@tokentally/adapters-postgres-ledger';
-import { PlatformModule, type ConfigOf, type ServiceRuntime } from '@tokentally/platform-service';
+import { PlatformModule, type ServiceRuntime } from '@tokentally/platform-service';
+import type { ChargebackExporterConfig } from './config';
 import { STATEMENT_SETTINGS, type StatementSettings } from './chargeback.tokens';
 import { API_TOKENS, ApiAccessGuard } from './inbound/api-access.guard';
 import { FinanceController } from './inbound/finance.controller';
@@ -11,7 +12,7 @@ import { FinanceController } from './inbound/finance.controller';
  */
 @Module({})
 export class ChargebackExporterModule {
-  static forRuntime(runtime: ServiceRuntime, config: ConfigOf<'chargeback-exporter'>): DynamicModule {
+  static forRuntime(runtime: ServiceRuntime, config: ChargebackExporterConfig): DynamicModule {
     const { pool } = runtime;
     if (!pool) throw new Error('the chargeback exporter needs PostgreSQL');
     return {

@@ -3,6 +3,7 @@ import type { OrgSnapshot } from '@tokentally/domain-enrichment';
 import { QuarantinePublisher } from '@tokentally/platform-kafka';
 import { ServiceMetrics } from '@tokentally/platform-observability';
 import {
+  InMemoryQuarantinedEvents,
   InMemorySeenEvents,
   RecordingProducer,
   buildRawCallEvent,
@@ -24,6 +25,7 @@ function pipeline(enforcement: 'hard' | 'soft' = 'hard') {
   const producer = new RecordingProducer();
   const seen = new InMemorySeenEvents();
   const metrics = new EnricherMetrics(new ServiceMetrics('enricher', { defaultMetrics: false }));
+  const setAside = new InMemoryQuarantinedEvents();
   const enrichment = new EnrichmentPipeline(
     producer,
     new QuarantinePublisher(producer, { stage: 'enricher', clock: () => NOW }),
@@ -34,6 +36,7 @@ function pipeline(enforcement: 'hard' | 'soft' = 'hard') {
       pseudonymKey: { id: 'k1', secret: 'fast-test-secret' },
     },
     metrics,
+    setAside,
     () => NOW,
   );
   const handle = (events: readonly RawCallEvent[]) =>
@@ -42,7 +45,7 @@ function pipeline(enforcement: 'hard' | 'soft' = 'hard') {
   const quarantined = () => producer.sent(TOPICS.quarantine).map((r) => r.value);
   const counter = async (name: 'outcomes' | 'unattributed', outcome?: string): Promise<number> =>
     (await metrics[name].get()).values.find((v) => !outcome || v.labels.outcome === outcome)?.value ?? 0;
-  return { producer, seen, handle, enriched, quarantined, counter };
+  return { producer, seen, setAside, handle, enriched, quarantined, counter };
 }
 
 /** Raw calls with an owner on the event, each its own id. */
@@ -121,6 +124,23 @@ describe('EnrichmentPipeline (in-memory ports)', () => {
     });
     expect(enriched().map((e) => e.event_id)).toEqual(['raw-0', 'raw-1', 'raw-2', 'raw-new']);
     expect(await counter('outcomes', 'duplicate')).toBe(4);
+  });
+
+  it('enriches again a resend of a call the pricer set aside, and marks that quarantine replayed', async () => {
+    const { setAside, handle, enriched } = pipeline();
+    const [first, other] = calls(2);
+    await handle([first, other] as RawCallEvent[]);
+    setAside.setAside('raw-0', 'q-unknown-rate-1'); // e.g. UNKNOWN_RATE on a mistyped model
+    const fixed = { ...(first as RawCallEvent), model: 'gpt-4o' };
+    expect(await handle([fixed, other as RawCallEvent])).toEqual({
+      enriched: 1,
+      quarantined: 0,
+      duplicates: 1,
+    });
+    expect(enriched().map((e) => e.event_id)).toEqual(['raw-0', 'raw-1', 'raw-0']);
+    expect([...setAside.replayed]).toEqual(['q-unknown-rate-1']);
+    // once replayed, the same resend is a redelivery again
+    expect(await handle([fixed])).toMatchObject({ enriched: 0, duplicates: 1 });
   });
 
   it('quarantines an invalid call with its reason, field and bytes; blank ids are never duplicates', async () => {

@@ -5,9 +5,12 @@ import {
   type RawCallEvent,
 } from '@tokentally/contracts';
 import {
+  checkUtf8Loss,
   enrichCall,
   type Enforcement,
+  type Enriched,
   type OrgSnapshot,
+  type Outcome,
   type PseudonymKey,
 } from '@tokentally/domain-enrichment';
 import {
@@ -17,6 +20,7 @@ import {
   type RecordSender,
 } from '@tokentally/platform-kafka';
 import type { EnricherMetrics } from './enricher.metrics';
+import type { QuarantinedEventsStore } from './outbound/quarantined-events.store';
 import type { SeenEventsStore } from './outbound/seen-events.store';
 
 /** Ports: the service passes Redis, the org cache and Kafka; fast tests pass in-memory fakes. */
@@ -49,6 +53,7 @@ export class EnrichmentPipeline {
     private readonly org: OrgSnapshotSource,
     private readonly settings: PipelineSettings,
     private readonly metrics: EnricherMetrics,
+    private readonly quarantinedEvents: Pick<QuarantinedEventsStore, 'pending' | 'superseded'>,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -56,6 +61,12 @@ export class EnrichmentPipeline {
     const alreadyEnriched = await this.seenEvents.seen([
       ...new Set(records.map((r) => r.value.event_id).filter((id) => id.trim() !== '')),
     ]);
+    // Seen before, but set aside downstream since: a resend is a fix, not a redelivery.
+    const awaitingFix =
+      alreadyEnriched.size > 0
+        ? await this.quarantinedEvents.pending([...alreadyEnriched])
+        : new Map<string, string[]>();
+    const superseded: string[] = [];
     const inBatch = new Set<string>();
     const enriched: OutgoingRecord<EnrichedCallEvent>[] = [];
     const quarantined: QuarantineRecord[] = [];
@@ -67,19 +78,23 @@ export class EnrichmentPipeline {
       const raw = record.value;
       // Only a real id can be a duplicate: blank ids are all different bad events, quarantined below.
       const hasId = raw.event_id.trim() !== '';
-      if (hasId && (alreadyEnriched.has(raw.event_id) || inBatch.has(raw.event_id))) {
+      const redelivery = alreadyEnriched.has(raw.event_id) && !awaitingFix.has(raw.event_id);
+      if (hasId && (redelivery || inBatch.has(raw.event_id))) {
         duplicates += 1;
         continue;
       }
       if (hasId) inBatch.add(raw.event_id);
-      const outcome = enrichCall(raw, {
-        now,
-        org,
-        enforcement: this.settings.enforcement[raw.environment],
-        pseudonymKey: this.settings.pseudonymKey,
-      });
+      const outcome: Outcome<Enriched> =
+        checkUtf8Loss(raw, record.rawValue) ??
+        enrichCall(raw, {
+          now,
+          org,
+          enforcement: this.settings.enforcement[raw.environment],
+          pseudonymKey: this.settings.pseudonymKey,
+        });
       if (outcome.ok) {
         enriched.push({ key: raw.trace_id, value: outcome.value.event });
+        superseded.push(...(awaitingFix.get(raw.event_id) ?? []));
         redactions += outcome.value.redactions;
         continue;
       }
@@ -96,6 +111,7 @@ export class EnrichmentPipeline {
     if (enriched.length > 0) await this.producer.send(TOPICS.enrichedCalls, enriched);
     await this.quarantine.publish(quarantined);
     await this.seenEvents.markSeen(enriched.map((e) => e.value.event_id));
+    await this.quarantinedEvents.superseded(superseded);
 
     this.metrics.outcomes.inc({ outcome: 'enriched' }, enriched.length);
     this.metrics.outcomes.inc({ outcome: 'quarantined' }, quarantined.length);

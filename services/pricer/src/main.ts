@@ -1,10 +1,12 @@
 import { TOPICS } from '@tokentally/contracts';
 import { runService, type ServiceDefinition } from '@tokentally/platform-service';
+import { pricerEnv } from './config';
 import { PricerModule } from './pricer.module';
 
-/** Environment: SERVICE_ENV['pricer'] (libs/platform/config), documented in the README. */
-export const PricerService: ServiceDefinition<'pricer'> = {
+/** Environment: `pricerEnv` in ./config.ts, documented in the README (`npm run docs`). */
+export const PricerService: ServiceDefinition<typeof pricerEnv> = {
   name: 'pricer',
+  env: pricerEnv,
   produces: [TOPICS.pricedCalls],
   quarantineStage: 'pricer',
   module: (runtime, config) => PricerModule.forRuntime(runtime, config),

@@ -4,6 +4,7 @@ import { QuarantinePublisher } from '@tokentally/platform-kafka';
 import { ServiceMetrics } from '@tokentally/platform-observability';
 import {
   InMemoryLedger,
+  RecordingBudgetCommits,
   RecordingProducer,
   buildEnrichedCallEvent,
   consumedRecords,
@@ -21,14 +22,23 @@ function pipeline() {
   const producer = new RecordingProducer();
   const quarantine = new QuarantinePublisher(producer, { stage: 'pricer', clock: () => NOW });
   const metrics = new PricerMetrics(new ServiceMetrics('pricer', { defaultMetrics: false }));
-  const pricing = new PricingPipeline(ledger, fixedSnapshot(book), producer, quarantine, metrics, () => NOW);
+  const budget = new RecordingBudgetCommits();
+  const pricing = new PricingPipeline(
+    ledger,
+    fixedSnapshot(book),
+    producer,
+    quarantine,
+    metrics,
+    budget,
+    () => NOW,
+  );
   const handle = (events: readonly EnrichedCallEvent[], offset = 0) =>
     pricing.handle(consumedRecords(TOPICS.enrichedCalls.name, events, offset));
   const priced = () => producer.sent(TOPICS.pricedCalls).map((r) => r.value);
   const quarantined = () => producer.sent(TOPICS.quarantine).map((r) => r.value);
   const outcome = async (name: string): Promise<number> =>
     (await metrics.outcomes.get()).values.find((v) => v.labels.outcome === name)?.value ?? 0;
-  return { ledger, producer, handle, priced, quarantined, outcome, metrics };
+  return { ledger, producer, budget, handle, priced, quarantined, outcome, metrics };
 }
 
 const calls = (count: number, overrides: Partial<EnrichedCallEvent> = {}): EnrichedCallEvent[] =>
@@ -138,6 +148,26 @@ describe('PricingPipeline (in-memory ports)', () => {
     expect(ledger.booked.size).toBe(0);
     expect(await handle(input)).toMatchObject({ priced: 4 });
     expect(priced()).toHaveLength(4);
+  });
+
+  it('commits each booked call to the budgets once per batch, never a refused resend', async () => {
+    const { budget, handle, priced } = pipeline();
+    const input = calls(3);
+    await handle(input);
+    expect(budget.committed).toEqual(
+      priced().map((e) => ({
+        eventId: e.event_id,
+        occurredAt: e.occurred_at,
+        teamId: e.team_id,
+        feature: e.feature,
+        environment: e.environment,
+        totalNanos: BigInt(e.cost.total_nanos),
+      })),
+    );
+    const first = input[0] as EnrichedCallEvent;
+    const conflicting = { ...first, buckets: { ...first.buckets, output: first.buckets.output + 1 } };
+    expect(await handle([conflicting], 3)).toMatchObject({ conflicts: 1 });
+    expect(budget.batches.at(-1)).toEqual([]);
   });
 
   it('counts the nanos written per provider', async () => {

@@ -8,6 +8,7 @@ import { priceEnrichedCall } from '@tokentally/domain-pricing';
 import type { RateBook } from '@tokentally/domain-pricing';
 import type { LedgerWriter } from '@tokentally/domain-ledger';
 import { type ConsumedRecord, type QuarantineSink, type RecordSender } from '@tokentally/platform-kafka';
+import type { BudgetCheck } from './budget.check';
 import type { PricerMetrics } from './pricer.metrics';
 
 /** The current rate book (the RateBookCache in the service, a fixed book in fast tests). */
@@ -36,6 +37,7 @@ export class PricingPipeline {
     private readonly producer: RecordSender,
     private readonly quarantine: QuarantineSink,
     private readonly metrics: PricerMetrics,
+    private readonly budget: Pick<BudgetCheck, 'commit'>,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -64,6 +66,18 @@ export class PricingPipeline {
       seen.add(event.event_id);
       return true;
     });
+    // The ledger holds these calls now: free their budget reservations and count them (idempotent, so a
+    // redelivered batch, whose rows were duplicates, is safe to commit again).
+    await this.budget.commit(
+      events.map((e) => ({
+        eventId: e.event_id,
+        occurredAt: e.occurred_at,
+        teamId: e.team_id,
+        feature: e.feature,
+        environment: e.environment,
+        totalNanos: BigInt(e.cost.total_nanos),
+      })),
+    );
     if (events.length > 0)
       await this.producer.send(
         TOPICS.pricedCalls,

@@ -1,10 +1,12 @@
 import { TOPICS } from '@tokentally/contracts';
 import { runService, type ServiceDefinition } from '@tokentally/platform-service';
+import { reconcilerEnv } from './config';
 import { ReconcilerModule } from './reconciler.module';
 
-/** Environment: SERVICE_ENV['reconciler'] (libs/platform/config), documented in the README. */
-export const ReconcilerService: ServiceDefinition = {
+/** Environment: `reconcilerEnv` in ./config.ts, documented in the README (`npm run docs`). */
+export const ReconcilerService: ServiceDefinition<typeof reconcilerEnv> = {
   name: 'reconciler',
+  env: reconcilerEnv,
   produces: [TOPICS.providerCosts, TOPICS.reconciliation],
   quarantineStage: 'reconciler',
   module: (runtime) => ReconcilerModule.forRuntime(runtime),

@@ -10,7 +10,7 @@ export function registerExplainCommand(program: Command): void {
       'the cost of one request: every call by trace_id with owner, tokens, rate card and components',
     )
     .argument('<trace_id>')
-    .option('--json', 'the same as GET /v1/traces/<trace_id>/cost on the pricer')
+    .option('--json', 'the same as GET /v1/traces/<trace_id>/cost on the finance API')
     .action(async (traceId: string, options: { json?: boolean }) => {
       await withDatabase('tally explain', async (pool) => {
         const { calls, adjustments } = await new LedgerRepository(pool).byTrace(traceId);

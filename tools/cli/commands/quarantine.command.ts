@@ -1,8 +1,15 @@
 import type { Command } from 'commander';
 import { withProducer } from '../kafka';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { TOPICS } from '@tokentally/contracts';
-import { SERVICE_ENV, databaseEnv, kafkaEnv, loadConfig } from '@tokentally/platform-config';
+import {
+  databaseEnv,
+  deploymentEnv,
+  kafkaEnv,
+  loadConfig,
+  quarantineSealEnv,
+  serviceSchema,
+} from '@tokentally/platform-config';
 import {
   QuarantineRepository,
   createPool,
@@ -11,11 +18,7 @@ import {
 } from '@tokentally/platform-db';
 import { AvroRegistry, PayloadSeal } from '@tokentally/platform-kafka';
 
-const env = z.object({
-  ...databaseEnv,
-  ...kafkaEnv,
-  PSEUDONYM_SECRET: SERVICE_ENV.enricher.shape.PSEUDONYM_SECRET,
-});
+const env = serviceSchema({ ...deploymentEnv, ...databaseEnv, ...kafkaEnv, ...quarantineSealEnv });
 
 interface FilterOptions {
   reason?: string;
@@ -126,7 +129,7 @@ export function registerQuarantineCommands(program: Command): void {
         if (!row) throw new Error(`no quarantined event ${id} (tally quarantine list shows the ids)`);
         const { original_payload: payload, ...rest } = row;
         console.log(JSON.stringify({ ...rest, source_offset: row.source_offset?.toString() }, null, 2));
-        const plain = row.sealed ? new PayloadSeal(config.PSEUDONYM_SECRET).unseal(payload) : payload;
+        const plain = row.sealed ? new PayloadSeal(config.QUARANTINE_SEAL_KEY).unseal(payload) : payload;
         if (row.payload_encoding === 'avro_confluent') {
           const registry = new AvroRegistry(config.SCHEMA_REGISTRY_URL);
           registry.useReaders([TOPICS.rawCalls]);
@@ -166,7 +169,7 @@ export function registerQuarantineCommands(program: Command): void {
               : ''),
         );
         if (options.dryRun || rows.length === 0) return;
-        const seal = new PayloadSeal(config.PSEUDONYM_SECRET);
+        const seal = new PayloadSeal(config.QUARANTINE_SEAL_KEY);
         await withProducer('tally quarantine replay', [], async (producer) => {
           const chunk = 1000;
           for (let start = 0; start < rows.length; start += chunk) {

@@ -7,19 +7,24 @@ import {
   chargebackLines,
   statementFromJson,
   statementTable,
+  FOCUS_VERSION,
   focusCsv,
-  focusRows,
+  focusExport,
+  focusParquet,
+  scopeStatement,
   statementCsv,
+  teamSummary,
   toJsonValue,
 } from '@tokentally/domain-chargeback';
 import { formatUsd } from '@tokentally/domain-money';
 import { ChargebackRepository } from '@tokentally/adapters-postgres-ledger';
 import { PERIOD } from '@tokentally/domain-ledger';
+import { PriceCatalog } from '@tokentally/domain-pricing';
 import { withDatabase } from '../database';
 import { withProducer } from '../kafka';
 import { BY_HELP, checkBreakdown, reportBy } from './report-by';
 
-const FORMATS = ['table', 'csv', 'json', 'focus'] as const;
+const FORMATS = ['table', 'csv', 'json', 'focus', 'focus-parquet'] as const;
 
 function checkPeriod(period: string): string {
   if (!PERIOD.test(period)) throw new Error(`period "${period}" must be YYYY-MM, e.g. 2026-10`);
@@ -46,8 +51,16 @@ export function registerReportCommands(program: Command): void {
         let text: string;
         if (by) {
           text = await reportBy(pool, by, period, options.format, options.team);
-        } else if (options.format === 'focus') {
-          text = focusCsv(focusRows(period, await repo.dailyUsage(period, options.team)));
+        } else if (options.format === 'focus' || options.format === 'focus-parquet') {
+          const rows = focusExport(period, await repo.focusSources(period, options.team), new PriceCatalog());
+          if (options.format === 'focus-parquet') {
+            if (!options.out) throw new Error('--format focus-parquet needs --out <file>');
+            const bytes = Buffer.from(focusParquet(rows));
+            writeFileSync(options.out, bytes);
+            console.log(`wrote ${options.out} (${bytes.length} bytes, FOCUS ${FOCUS_VERSION})`);
+            return;
+          }
+          text = focusCsv(rows);
         } else if (closed && !options.team && options.format !== 'csv') {
           // a closed period answers from its stored statement, byte for byte
           const { summary } = JSON.parse(closed.statement) as { summary: string[] };
@@ -57,10 +70,8 @@ export function registerReportCommands(program: Command): void {
               : `${period} (closed ${closed.closed_at.toISOString()}, sha256 ${closed.content_hash})\n\n${summary.join('\n')}\n\n${statementTable(statementFromJson(closed.statement))}\n`;
         } else {
           const built = buildStatement(await repo.statementInput(period));
-          const statement = options.team
-            ? { ...built, teams: built.teams.filter((t) => t.team_id === options.team) }
-            : built;
-          const summary = auditSummary(statement);
+          const statement = options.team ? scopeStatement(built, options.team) : built;
+          const summary = options.team ? teamSummary(built, options.team) : auditSummary(statement);
           if (options.format === 'csv') text = statementCsv(statement);
           else if (options.format === 'json')
             text = `${JSON.stringify(toJsonValue({ ...statement, summary }), null, 2)}\n`;

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { AllocationRule, DailyRollupGroup, RollupGroup, UserTotal } from '@tokentally/contracts';
+import type {
+  AllocationRule,
+  DailyRollupGroup,
+  FocusAdjustmentGroup,
+  FocusUsageGroup,
+  RollupGroup,
+  UserTotal,
+} from '@tokentally/contracts';
 import { periodBounds, previousPeriod } from '@tokentally/domain-ledger';
 import { inTransaction } from '@tokentally/platform-db';
 import { ENSURE_PERIOD_SQL } from './ledger-sql';
@@ -61,6 +68,87 @@ export class ChargebackRepository {
       `SELECT bucket AS day, ${DIMENSIONS}, ${SUMS} FROM tokentally.rollup_daily
         WHERE period = $1 AND ($2::text IS NULL OR team_id = $2)
         GROUP BY bucket, ${DIMENSIONS} ORDER BY bucket, ${DIMENSIONS}`,
+      [period, team ?? null],
+    );
+    return rows;
+  }
+
+  /**
+   * FOCUS usage: the period's ledger calls per day, owner, model and price point with per-bucket tokens
+   * and costs (the rollups keep neither the rate card nor every bucket's cost, and FOCUS needs both to
+   * name one SKU price per row), with the stored card and multiplier definitions of any version.
+   * An export reads one month of calls, never more: calls book in their own month or a later one.
+   */
+  async focusUsage(period: string, team?: string): Promise<FocusUsageGroup[]> {
+    const keys = `day, late, team_id, feature, workflow, environment, user_ref, provider, model, rate_card_id,
+      rate_card_version, pricing_tier, rate_multiplier, rate_multiplier_id, rate_multiplier_version,
+      original_currency, fx_rate_id`;
+    const buckets = [
+      'uncached_input',
+      'cache_read',
+      'cache_write_5m',
+      'cache_write_1h',
+      'output',
+      'reasoning',
+    ];
+    const sums = [
+      ...buckets.map((b) => `${b}_tokens`),
+      ...buckets.map((b) => `${b}_nanos`),
+      'request_fee_nanos',
+      'units_nanos',
+    ].map((c) => `sum(${c})::bigint AS ${c}`);
+    const { rows } = await this.pool.query<FocusUsageGroup & { unit_maps: Record<string, number>[] | null }>(
+      `WITH calls AS (
+         SELECT l.*, date_trunc('day', occurred_at, 'UTC') AS day, coalesce(l.workflow, '') AS workflow_key,
+                coalesce(l.user_ref, '') AS user_key,
+                period <> to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM') AS late
+           FROM tokentally.ledger l
+          WHERE period = $1 AND occurred_at < $2 AND ($3::text IS NULL OR team_id = $3)),
+       grouped AS (
+         SELECT day, late, team_id, feature, workflow_key AS workflow, environment, user_key AS user_ref, provider,
+                model, rate_card_id, rate_card_version, pricing_tier, rate_multiplier, rate_multiplier_id,
+                rate_multiplier_version, original_currency, fx_rate_id, count(*)::bigint AS calls, ${sums.join(', ')},
+                array_agg(units) FILTER (WHERE units <> '{}'::jsonb) AS unit_maps
+           FROM calls GROUP BY ${keys.replace('workflow,', 'workflow_key,').replace('user_ref,', 'user_key,')})
+       SELECT g.*, card.definition AS card_definition, multiplier.definition ->> 'appliesTo' AS multiplier_applies_to
+         FROM grouped g
+         LEFT JOIN tokentally.rate_cards card
+           ON card.card_id = g.rate_card_id AND 'v' || card.version = g.rate_card_version AND card.kind = 'prices'
+         LEFT JOIN tokentally.rate_cards multiplier
+           ON multiplier.card_id = g.rate_multiplier_id AND 'v' || multiplier.version = g.rate_multiplier_version
+        ORDER BY ${keys}`,
+      [period, periodBounds(period).end, team ?? null],
+    );
+    return rows.map(({ unit_maps, ...row }) => {
+      const units: Record<string, bigint> = {};
+      for (const map of unit_maps ?? [])
+        for (const [name, count] of Object.entries(map)) units[name] = (units[name] ?? 0n) + BigInt(count);
+      return { ...row, units };
+    });
+  }
+
+  /** Everything a FOCUS export of a period is built from (the domain's focusExport input). */
+  async focusSources(period: string, team?: string) {
+    const [usage, adjustments, teams, fx] = await Promise.all([
+      this.focusUsage(period, team),
+      this.focusAdjustments(period, team),
+      this.teams(),
+      this.pool.query<{ currency: string; effectiveFrom: Date; usdPerUnit: string }>(
+        'SELECT currency, effective_from AS "effectiveFrom", usd_per_unit::text AS "usdPerUnit" FROM tokentally.fx_rates',
+      ),
+    ]);
+    return { usage, adjustments, teams, fx: fx.rows };
+  }
+
+  /** Re-pricing adjustments booked in the period, per day of the original calls, owner and model. */
+  async focusAdjustments(period: string, team?: string): Promise<FocusAdjustmentGroup[]> {
+    const { rows } = await this.pool.query<FocusAdjustmentGroup>(
+      `SELECT date_trunc('day', occurred_at, 'UTC') AS day,
+              period <> to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM') AS late, team_id, feature,
+              coalesce(workflow, '') AS workflow, environment, coalesce(user_ref, '') AS user_ref, provider, model,
+              count(*)::bigint AS adjustments, sum(total_nanos)::bigint AS total_nanos
+         FROM tokentally.ledger_adjustments WHERE period = $1 AND ($2::text IS NULL OR team_id = $2)
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
       [period, team ?? null],
     );
     return rows;

@@ -27,6 +27,7 @@ export const LEDGER_COLUMNS: Column<PricedCallEvent>[] = [
   ['provider', 'text', (e) => e.provider],
   ['model', 'text', (e) => e.model],
   ['response_model', 'text', (e) => e.response_model],
+  ['priced_model', 'text', (e) => e.priced_model ?? null],
   ['region', 'text', (e) => e.region],
   ['service_tier', 'text', (e) => e.service_tier],
   ['pricing_tier', 'text', (e) => e.pricing_tier],

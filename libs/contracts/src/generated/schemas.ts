@@ -274,6 +274,8 @@ export interface PricedCallEvent {
   model: string;
   /** Model version the provider resolved. */
   response_model: null | string;
+  /** The model id the call was priced as: response_model when the response named a model that has a price, else model. Null on events priced before this field existed. */
+  priced_model: null | string;
   /** Pricing region. */
   region: null | string;
   /** Tier served. */

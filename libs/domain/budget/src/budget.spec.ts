@@ -7,6 +7,7 @@ import {
   decideBudget,
   effectiveMode,
   overrideProblems,
+  parseBudgetDeclaration,
   rulesFor,
   worstCaseCost,
   type BudgetOverride,
@@ -238,5 +239,67 @@ describe('admitInWindow', () => {
   });
   it('says when to retry', () => {
     expect(admitInWindow([1000, 2000], 30_000, 2)).toMatchObject({ admitted: false, retryAfterMs: 31_000 });
+  });
+});
+
+describe('parseBudgetDeclaration', () => {
+  it('reads budgets and caps with defaults', () => {
+    const parsed = parseBudgetDeclaration({
+      budgets: [
+        { team: 'support', monthly_usd: '1500.50', mode: 'hard', soft_until: '2026-12-15' },
+        { team: 'support', feature: 'ticket-summary', environment: 'prod', monthly_usd: 200 },
+      ],
+      request_caps: [{ service_account: 'nightly-etl', per_minute: 600 }],
+    });
+    expect(parsed).toEqual({
+      ok: true,
+      value: {
+        rules: [
+          rule({ monthlyLimitNanos: usd('1500.5'), softUntil: Date.UTC(2026, 11, 15) }),
+          rule({
+            feature: 'ticket-summary',
+            environment: 'prod',
+            monthlyLimitNanos: usd('200'),
+            mode: 'soft',
+          }),
+        ],
+        caps: [{ kind: 'service_account', id: 'nightly-etl', perMinute: 600 }],
+      },
+    });
+  });
+  it('names every problem by its path', () => {
+    const parsed = parseBudgetDeclaration({
+      budgets: [
+        { team: 'a', monthly_usd: '-1' },
+        { team: 'a', monthly_usd: '10', mode: 'strict', colour: 'red' },
+        { team: 'b', monthly_usd: '1', soft_until: '15/12/2026' },
+      ],
+      request_caps: [{ service_account: 'x', api_key: 'y', per_minute: 0 }],
+    });
+    expect(parsed.ok).toBe(false);
+    const problems = parsed.ok ? [] : parsed.problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^budgets\[0\]\.monthly_usd: /),
+        expect.stringMatching(/^budgets\[1\]\.mode: /),
+        expect.stringMatching(/^budgets\[1\]: .*colour/),
+        'budgets[2].soft_until: must be a date (YYYY-MM-DD) or an RFC 3339 time',
+        expect.stringMatching(/^request_caps\[0\]\.per_minute: /),
+      ]),
+    );
+  });
+  it('refuses two rules for one scope and limits past 2^53 nanos', () => {
+    const twice = parseBudgetDeclaration({
+      budgets: [
+        { team: 'a', monthly_usd: 1 },
+        { team: 'a', monthly_usd: 2 },
+      ],
+    });
+    expect(twice).toEqual({
+      ok: false,
+      problems: ['budgets[1]: same team, feature and environment as budgets[0]'],
+    });
+    const huge = parseBudgetDeclaration({ budgets: [{ team: 'a', monthly_usd: '10000000' }] });
+    expect(huge.ok).toBe(false);
   });
 });

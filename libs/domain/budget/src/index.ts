@@ -3,3 +3,7 @@ export * from './budget-override';
 export * from './budget-decision';
 export * from './worst-case-estimate';
 export * from './request-cap';
+export * from './budget-declaration';
+export * from './budget.ports';
+export * from './check-budget.usecase';
+export * from './commit-spend.usecase';

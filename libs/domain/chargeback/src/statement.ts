@@ -1,5 +1,6 @@
 import { UNATTRIBUTED, type AllocationRule, type RollupGroup, type UserTotal } from '@tokentally/contracts';
-import { allocateLargestRemainder, divideHalfEven } from '@tokentally/domain-money';
+import { divideHalfEven } from '@tokentally/domain-money';
+import { allocate, type Allocation } from './allocation-rules';
 
 export { UNATTRIBUTED };
 
@@ -33,12 +34,7 @@ export interface BreakdownLine {
   calls: bigint;
 }
 
-export interface Allocation {
-  rule_id: string;
-  from_team: string;
-  to_team: string;
-  nanos: bigint;
-}
+export type { Allocation } from './allocation-rules';
 
 export interface TeamStatement {
   team_id: string;
@@ -115,46 +111,6 @@ function sumBy(
     out.set(k, entry);
   }
   return out;
-}
-
-/**
- * Splits each allocation rule's source team cost over its targets: proportionally to the targets'
- * direct cost this period, by fixed shares, or all to one owner. Largest-remainder rounding: the parts
- * sum to the source cost exactly. Returns the transfers; the source passes on what the targets receive.
- */
-export function allocate(
-  rules: readonly { id: string; rule: AllocationRule }[],
-  direct: ReadonlyMap<string, bigint>,
-): Allocation[] {
-  const transfers: Allocation[] = [];
-  for (const { id, rule } of rules) {
-    const source = direct.get(rule.source_team) ?? 0n;
-    if (source === 0n) continue;
-    let targets: string[];
-    let weights: bigint[];
-    if (rule.method === 'owner') {
-      targets = [rule.owner];
-      weights = [1n];
-    } else if (rule.method === 'fixed') {
-      targets = Object.keys(rule.shares).sort();
-      // shares are percentages with up to 6 decimals; scale to integers before splitting
-      weights = targets.map((t) => BigInt(Math.round((rule.shares[t] ?? 0) * 1_000_000)));
-    } else {
-      targets = [...rule.targets].sort();
-      weights = targets.map((t) => {
-        const own = direct.get(t) ?? 0n;
-        return own > 0n ? own : 0n;
-      });
-      // nobody used anything: split evenly rather than not at all
-      if (weights.every((w) => w === 0n)) weights = targets.map(() => 1n);
-    }
-    const parts = allocateLargestRemainder(source, weights);
-    targets.forEach((to, index) => {
-      const nanos = parts[index] ?? 0n;
-      if (nanos !== 0n) transfers.push({ rule_id: id, from_team: rule.source_team, to_team: to, nanos });
-    });
-  }
-  return transfers;
 }
 
 /**

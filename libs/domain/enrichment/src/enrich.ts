@@ -1,7 +1,7 @@
 import type { EnrichedCallEvent, RawCallEvent } from '@tokentally/contracts';
 import { resolveOwner, type Enforcement, type OrgSnapshot } from './owner-resolution';
 import { canonicalProvider, normaliseUsage } from './provider-semantics';
-import { pseudonymise, type PseudonymKey } from './pseudonymise';
+import { pseudonymRef, type PseudonymKey } from './pseudonymise';
 import { redactForbiddenContent } from './redaction';
 import type { Outcome } from './rejection';
 import { validateRawEvent } from './validation';
@@ -44,8 +44,8 @@ export function enrichCall(raw: RawCallEvent, context: EnrichmentContext): Outco
         provider_request_id: event.provider_request_id,
         occurred_at: event.occurred_at,
         team_id: owner.value.teamId,
-        user_ref: pseudonymise(event.user_id, context.pseudonymKey),
-        tenant_ref: pseudonymise(event.tenant_id, context.pseudonymKey),
+        user_ref: pseudonymRef(event.user_id, context.pseudonymKey),
+        tenant_ref: pseudonymRef(event.tenant_id, context.pseudonymKey),
         feature: event.feature,
         workflow: event.workflow,
         environment: event.environment,

@@ -10,3 +10,7 @@ export * from './org-declaration';
 export * from './raw-event-json';
 export * from './otlp-spans';
 export * from './litellm-payload';
+export * from './ingest-scope';
+export * from './timestamp';
+export * from './litellm-usage';
+export * from './utf8-loss';

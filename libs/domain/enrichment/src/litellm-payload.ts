@@ -1,6 +1,6 @@
 import { ENVIRONMENT_SYMBOLS, type Environment, type RawCallEvent } from '@tokentally/contracts';
-import { PROVIDERS, canonicalProvider } from './provider-semantics';
-import { fromOpenAIChat } from './provider-usage';
+import { litellmRegion, litellmServiceTier, litellmUsage } from './litellm-usage';
+import { canonicalProvider } from './provider-semantics';
 import { reject, type Outcome } from './rejection';
 
 type Json = Record<string, unknown>;
@@ -13,10 +13,10 @@ const num = (value: unknown): number | null =>
 /**
  * LiteLLM's StandardLoggingPayload (what its generic logging callback posts) as a raw call event.
  * Ownership: `metadata.user_api_key_team_id` (team), `user_api_key_user_id` or `end_user` (user),
- * `user_api_key_hash` (api key id: a hash, never the key); feature, workflow, environment and tenant
- * from `metadata.spend_logs_metadata` or `requester_metadata` (set them per request in LiteLLM).
- * Usage comes from `response.usage` (OpenAI shape, which LiteLLM uses for every provider) or the
- * top-level prompt/completion counts; `messages` and the response content are never read.
+ * `user_api_key_hash` (api key id: a hash, never the key); feature, workflow, environment, tenant and
+ * region from `metadata.spend_logs_metadata` or `requester_metadata` (set them per request in LiteLLM).
+ * Usage, cache writes (with their 5m/1h split), service tier and region: see litellm-usage.ts.
+ * `messages` and the response content are never read.
  */
 export function rawEventFromLiteLLM(payload: unknown): Outcome<RawCallEvent> {
   const p = obj(payload);
@@ -49,18 +49,9 @@ export function rawEventFromLiteLLM(payload: unknown): Outcome<RawCallEvent> {
       'feature',
       'set metadata.spend_logs_metadata.feature on the LiteLLM request',
     );
-  const responseUsage = obj(obj(p['response'])['usage']);
-  const usage = fromOpenAIChat(
-    Object.keys(responseUsage).length > 0
-      ? responseUsage
-      : { prompt_tokens: num(p['prompt_tokens']), completion_tokens: num(p['completion_tokens']) },
-  );
-  // LiteLLM reports every provider in OpenAI's shape (input inclusive of cache): convert for the others.
-  const semantics = PROVIDERS[provider];
-  if (semantics && !semantics.inputIncludesCacheRead) {
-    usage.input_tokens -= (usage.cached_input_tokens ?? 0) + (usage.cache_write_tokens ?? 0);
-  }
-  if (semantics?.reasoningSeparateFromOutput) usage.output_tokens -= usage.reasoning_tokens ?? 0;
+  const failed = p['status'] === 'failure';
+  const usage = litellmUsage(p, provider, failed);
+  if (!usage.ok) return usage;
   const end = num(p['endTime']);
   const start = num(p['startTime']);
   const error = obj(p['error_information']);
@@ -88,16 +79,16 @@ export function rawEventFromLiteLLM(payload: unknown): Outcome<RawCallEvent> {
       provider,
       model: rest,
       response_model: str(obj(p['response'])['model']),
-      region: null,
-      service_tier: null,
-      usage,
-      raw_usage_json: Object.keys(responseUsage).length > 0 ? JSON.stringify(responseUsage) : null,
+      region: str(tags['region']) ?? litellmRegion(p),
+      service_tier: litellmServiceTier(p),
+      usage: usage.value.usage,
+      raw_usage_json: usage.value.rawJson,
       attempt: null,
       is_retry: null,
       is_fallback: null,
-      status_code: p['status'] === 'failure' ? Number(str(error['error_code'])) || 500 : 200,
+      status_code: failed ? Number(str(error['error_code'])) || 500 : 200,
       latency_ms: end !== null && start !== null && end >= start ? Math.round((end - start) * 1000) : null,
-      streamed: null,
+      streamed: typeof p['stream'] === 'boolean' ? p['stream'] : null,
       attributes: {},
     },
   };

@@ -56,6 +56,85 @@ describe('org declaration', () => {
     }
   });
 
+  it.each([
+    ['a section that is not a list', { teams: 'search' }, 'teams: must be a list of mappings'],
+    ['an item that is not a mapping', { teams: ['search'] }, 'teams[0]: must be a mapping'],
+    ['a name that is not text', { teams: [{ id: 'a', name: ['x'] }] }, 'teams[0].name: must be text'],
+    [
+      'a negative budget',
+      { teams: [{ id: 'a', monthly_budget_usd: '-1' }] },
+      'teams[0].monthly_budget_usd: must not be negative',
+    ],
+    [
+      'an api key declared twice',
+      {
+        teams: [{ id: 'a' }],
+        api_keys: [
+          { id: 'k', team: 'a' },
+          { id: 'k', team: 'a' },
+        ],
+      },
+      'api_keys: "k" is declared twice',
+    ],
+    [
+      'proportional without targets',
+      {
+        teams: [{ id: 'a' }],
+        allocation_rules: [{ id: 'r', source_team: 'a', method: 'proportional', targets: [] }],
+      },
+      'allocation_rules[0].targets: a non-empty list of team ids',
+    ],
+    [
+      'fixed shares that are not percentages',
+      {
+        teams: [{ id: 'a' }],
+        allocation_rules: [{ id: 'r', source_team: 'a', method: 'fixed', shares: { a: 'half' } }],
+      },
+      'allocation_rules[0].shares: a mapping of team id to a percentage with at most 6 decimals',
+    ],
+    [
+      'fixed shares not summing to 100',
+      {
+        teams: [{ id: 'a' }],
+        allocation_rules: [{ id: 'r', source_team: 'a', method: 'fixed', shares: { a: 0 } }],
+      },
+      'allocation_rules[0].shares: percentages must sum to exactly 100',
+    ],
+    [
+      'owner rule without owner',
+      { teams: [{ id: 'a' }], allocation_rules: [{ id: 'r', source_team: 'a', method: 'owner' }] },
+      'allocation_rules[0].owner: required for method owner',
+    ],
+    [
+      'a rule naming an undeclared team',
+      {
+        teams: [{ id: 'a' }],
+        allocation_rules: [{ id: 'r', source_team: 'a', method: 'proportional', targets: ['ghost'] }],
+      },
+      'allocation_rules[0].targets: team "ghost" is not declared under teams',
+    ],
+    [
+      'a rule without a source team',
+      { teams: [{ id: 'a' }], allocation_rules: [{ id: 'r', method: 'owner', owner: 'a' }] },
+      'allocation_rules[0].source_team: required',
+    ],
+  ])('%s', (_name, input, problem) => {
+    const result = parseOrgDeclaration(input);
+    expect(result.ok ? [] : result.problems).toContain(problem);
+  });
+
+  it('takes numbers as text and absent sections as empty', () => {
+    expect(parseOrgDeclaration({ teams: [{ id: 'a', cost_centre: 100 }] })).toEqual({
+      ok: true,
+      value: {
+        teams: [{ id: 'a', name: 'a', cost_centre: '100', owner: null, monthly_budget_nanos: null }],
+        api_keys: [],
+        service_accounts: [],
+        allocation_rules: [],
+      },
+    });
+  });
+
   it('rejects a document that is not a mapping', () => {
     expect(parseOrgDeclaration(['teams'])).toMatchObject({ ok: false });
   });

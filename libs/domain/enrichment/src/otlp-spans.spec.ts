@@ -92,3 +92,26 @@ describe('OTLP GenAI spans -> raw call events', () => {
     });
   });
 });
+
+describe('GenAI spans without valid ids are rejected, not skipped', () => {
+  const genAi = {
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.request.model': 'gpt-4o',
+    'gen_ai.usage.input_tokens': 10,
+    'gen_ai.usage.output_tokens': 2,
+    'tokentally.feature': 'answers',
+  };
+  it.each([
+    ['an empty traceId', { traceId: '' }, 'traceId'],
+    ['an all-zero traceId', { traceId: '0'.repeat(32) }, 'traceId'],
+    ['an empty spanId', { spanId: '' }, 'spanId'],
+  ])('%s', (_name, ids, field) => {
+    expect(rawEventFromSpan({ ...span(genAi), ...ids })).toMatchObject({
+      ok: false,
+      rejection: { reason: 'MISSING_FIELD', field },
+    });
+  });
+  it('a span that is not a GenAI call is still ignored, ids or not', () => {
+    expect(rawEventFromSpan({ ...span({ 'http.method': 'GET' }), traceId: '' })).toBeUndefined();
+  });
+});

@@ -43,6 +43,9 @@ const int = (value: AttributeValue | undefined): number | null => {
   return Number.isFinite(n) ? n : null;
 };
 
+/** OTLP: an id is non-empty hex and not all zeros (the spec's "invalid" id). */
+const validId = (id: string): boolean => /^[0-9a-f]+$/.test(id) && /[1-9a-f]/.test(id);
+
 /**
  * A GenAI span (semantic conventions `gen_ai.*`) becomes a raw call event; other spans are not calls
  * and yield `undefined`. OpenTelemetry counts input inclusive of cache and output inclusive of
@@ -54,6 +57,10 @@ export function rawEventFromSpan(span: OtlpSpan): Outcome<RawCallEvent> | undefi
   const model = str(a['gen_ai.request.model']) ?? str(a['gen_ai.response.model']);
   const providerName = str(a['gen_ai.provider.name']) ?? str(a['gen_ai.system']);
   if (!model && !providerName) return undefined;
+  // The event id is built from both ids: a GenAI span without them is a rejected call, not a skipped span.
+  if (!validId(span.traceId))
+    return reject('MISSING_FIELD', 'traceId', 'the GenAI span has no valid traceId');
+  if (!validId(span.spanId)) return reject('MISSING_FIELD', 'spanId', 'the GenAI span has no valid spanId');
   const pick = (key: keyof typeof OTLP_OWNER_KEYS): string | null => str(a[OTLP_OWNER_KEYS[key]]);
   const environment =
     pick('environment') ??

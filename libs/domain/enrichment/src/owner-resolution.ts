@@ -18,7 +18,8 @@ export interface Owner {
 }
 
 /**
- * The owner comes from the event, else from the api key, else from an allow-listed service account.
+ * The owner comes from the event (a team the org registry knows), else from the api key, else from an
+ * allow-listed service account.
  * Without one: `hard` enforcement quarantines (MISSING_OWNER); `soft` lets the call pass as
  * `unattributed`, so its cost is visible and counted instead of lost.
  */
@@ -28,10 +29,17 @@ export function resolveOwner(
   enforcement: Enforcement,
 ): Outcome<Owner> {
   if (call.team_id) {
-    if (enforcement === 'hard' && org.teams.size > 0 && !org.teams.has(call.team_id)) {
-      return reject('MISSING_OWNER', 'team_id', `team "${call.team_id}" is not in the org registry`);
-    }
-    return { ok: true, value: { teamId: call.team_id, source: 'event' } };
+    // Without a registry (nothing applied yet) every team is taken as sent.
+    if (org.teams.size === 0 || org.teams.has(call.team_id))
+      return { ok: true, value: { teamId: call.team_id, source: 'event' } };
+    // A team the registry does not know ("search" + a zero-width joiner, a typo) is not a new team:
+    // the owner is unresolved, visible in coverage as unattributed (soft) or quarantined (hard).
+    if (enforcement === 'soft') return { ok: true, value: { teamId: UNATTRIBUTED, source: 'unattributed' } };
+    return reject(
+      'MISSING_OWNER',
+      'team_id',
+      `team ${JSON.stringify(call.team_id)} is not in the org registry`,
+    );
   }
   const byKey = call.api_key_id ? org.apiKeys.get(call.api_key_id) : undefined;
   if (byKey) return { ok: true, value: { teamId: byKey, source: 'api_key' } };

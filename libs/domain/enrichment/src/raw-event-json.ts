@@ -5,6 +5,7 @@ import {
   type RawUsage,
 } from '@tokentally/contracts';
 import { reject, type Failure, type Outcome } from './rejection';
+import { parseTimestamp } from './timestamp';
 
 type Json = Record<string, unknown>;
 const camel = (snake: string): string => snake.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
@@ -77,16 +78,10 @@ function timestamp(source: Json): number {
   const value = field(source, 'occurred_at');
   if (value === undefined || value === null)
     throw new FieldError(reject('MISSING_FIELD', 'occurred_at', 'occurred_at is required'));
-  const millis = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
-  if (!Number.isFinite(millis))
-    throw new FieldError(
-      reject(
-        'INVALID_VALUE',
-        'occurred_at',
-        `occurred_at ${JSON.stringify(value)} is neither epoch milliseconds nor an ISO 8601 time`,
-      ),
-    );
-  return millis;
+  const parsed = parseTimestamp(value);
+  if (!parsed.ok)
+    throw new FieldError(reject('INVALID_VALUE', 'occurred_at', `occurred_at ${parsed.problem}`));
+  return parsed.millis;
 }
 
 function stringMap(value: unknown, path: string): Record<string, string> {

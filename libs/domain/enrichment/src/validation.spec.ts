@@ -1,6 +1,8 @@
 import type { RawCallEvent } from '@tokentally/contracts';
 import { EMPTY_ORG, type OrgSnapshot } from './owner-resolution';
 import { enrichCall, type EnrichmentContext } from './enrich';
+import { checkUtf8Loss } from './utf8-loss';
+import { validateRawEvent } from './validation';
 
 const NOW = Date.UTC(2026, 10, 24, 12);
 
@@ -74,7 +76,6 @@ const BAD: [string, RawCallEvent, string, string][] = [
   ['missing model', raw({ model: '' }), 'MISSING_FIELD', 'model'],
   ['missing provider', raw({ provider: '' }), 'MISSING_FIELD', 'provider'],
   ['overlong event_id', raw({ event_id: 'x'.repeat(129) }), 'INVALID_VALUE', 'event_id'],
-  ['invalid UTF-8 in feature', raw({ feature: 'caf\uFFFD' }), 'INVALID_VALUE', 'feature'],
   ['control characters in model', raw({ model: 'gpt\u0007' }), 'INVALID_VALUE', 'model'],
   ['negative input tokens', raw({}, { input_tokens: -5 }), 'INVALID_VALUE', 'usage.input_tokens'],
   ['negative output tokens', raw({}, { output_tokens: -1 }), 'INVALID_VALUE', 'usage.output_tokens'],
@@ -181,6 +182,22 @@ describe('enrichment of good calls', () => {
     ]);
   });
 
+  it.each([
+    ['a look-alike team ("search" + a zero-width joiner)', 'search\u200d'],
+    ['a team nobody declared', 'brand-new-team'],
+    ['a differently cased team', 'Search'],
+  ])('%s is an unresolved owner, not a new team', (_name, team) => {
+    const soft = enrichCall(raw({ team_id: team }), context('soft'));
+    expect(soft.ok && [soft.value.event.team_id, soft.value.event.owner_source]).toEqual([
+      'unattributed',
+      'unattributed',
+    ]);
+    expect(enrichCall(raw({ team_id: team }), context('hard'))).toMatchObject({
+      ok: false,
+      rejection: { reason: 'MISSING_OWNER', field: 'team_id' },
+    });
+  });
+
   it('pseudonymises user and tenant ids with a keyed HMAC and never carries the raw id', () => {
     const result = enrichCall(raw({ tenant_id: 'acme-corp' }), context());
     if (!result.ok) throw new Error('expected enrichment');
@@ -237,5 +254,62 @@ describe('enrichment of good calls', () => {
 
   it('accepts an empty org registry under soft enforcement (first run, nothing declared yet)', () => {
     expect(enrichCall(raw({ team_id: 'anyone' }), { ...context('soft'), org: EMPTY_ORG }).ok).toBe(true);
+  });
+});
+
+describe('validation alone catches cross-field contradictions (HTTP ingest answers them synchronously)', () => {
+  it.each([
+    [
+      'cache reads above inclusive input',
+      raw({ provider: 'openai' }, { input_tokens: 10, cached_input_tokens: 500 }),
+      'usage.cached_input_tokens',
+    ],
+    [
+      'reasoning above output',
+      raw({ provider: 'openai' }, { output_tokens: 3, reasoning_tokens: 50 }),
+      'usage.reasoning_tokens',
+    ],
+    [
+      '1h cache writes above all writes',
+      raw({ provider: 'anthropic' }, { cache_write_tokens: 1, cache_write_1h_tokens: 5 }),
+      'usage.cache_write_1h_tokens',
+    ],
+    [
+      '1h cache writes without any write count',
+      raw({ provider: 'anthropic' }, { cache_write_1h_tokens: 5 }),
+      'usage.cache_write_1h_tokens',
+    ],
+  ])('%s -> INVALID_VALUE on %s', (_name, event, field) => {
+    expect(validateRawEvent(event, NOW)).toMatchObject({
+      ok: false,
+      rejection: { reason: 'INVALID_VALUE', field },
+    });
+  });
+
+  it('lets consistent counts through unchanged', () => {
+    const event = raw({ provider: 'anthropic' }, { cached_input_tokens: 500, cache_write_tokens: 20 });
+    expect(validateRawEvent(event, NOW)).toEqual({ ok: true, value: event });
+  });
+});
+
+describe('U+FFFD: a valid character, unless the decoder put it there', () => {
+  const event = raw({ feature: 'caf\uFFFD', attributes: { note: '\uFFFD' } });
+  const wire = (text: string): Uint8Array => Buffer.from(`\u0000\u0002${text}\u0004`, 'utf8');
+
+  it('is accepted when the producer sent it (its bytes EF BF BD are on the wire)', () => {
+    expect(validateRawEvent(event, NOW)).toEqual({ ok: true, value: event });
+    expect(checkUtf8Loss(event, wire('caf\uFFFD ... \uFFFD'))).toBeUndefined();
+  });
+
+  it('is refused with the field when the wire bytes were not UTF-8', () => {
+    const bytes = Buffer.concat([Buffer.from('caf'), Buffer.from([0xc3, 0x28]), wire('\uFFFD')]);
+    expect(checkUtf8Loss(event, bytes)).toMatchObject({
+      ok: false,
+      rejection: { reason: 'INVALID_VALUE', field: 'feature' },
+    });
+  });
+
+  it('costs nothing for events without U+FFFD', () => {
+    expect(checkUtf8Loss(raw(), new Uint8Array(0))).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import type { RawCallEvent } from '@tokentally/contracts';
-import { canonicalProvider } from './provider-semantics';
+import { canonicalProvider, normaliseUsage } from './provider-semantics';
 import { reject, type Failure, type Outcome } from './rejection';
 
 /** Bounds that separate a real call from broken or hostile input. */
@@ -16,7 +16,6 @@ export const LIMITS = {
   latencyMs: 3_600_000,
 } as const;
 
-const INVALID_UTF8 = '\uFFFD'; // what decoders substitute for bytes that are not UTF-8
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
 
 function checkText(value: string | null, field: string, max: number, required: boolean): Failure | undefined {
@@ -26,7 +25,6 @@ function checkText(value: string | null, field: string, max: number, required: b
   if (required && value.trim() === '') return reject('MISSING_FIELD', field, `${field} is empty`);
   if (value.length > max)
     return reject('INVALID_VALUE', field, `${field} is ${value.length} characters, more than ${max}`);
-  if (value.includes(INVALID_UTF8)) return reject('INVALID_VALUE', field, `${field} is not valid UTF-8`);
   if (CONTROL.test(value)) return reject('INVALID_VALUE', field, `${field} contains control characters`);
   return undefined;
 }
@@ -91,15 +89,29 @@ export function validateRawEvent(event: RawCallEvent, now: number): Outcome<RawC
           `raw_usage_json is larger than ${LIMITS.rawUsageJsonLength} characters`,
         )
       : undefined) ??
-    (canonicalProvider(event.provider) === undefined
-      ? reject('UNKNOWN_PROVIDER', 'provider', `unknown provider "${event.provider}"`)
-      : undefined);
+    checkProviderUsage(event);
   return problem ?? { ok: true, value: event };
+}
+
+/**
+ * Counts that contradict each other under the provider's semantics (cache reads above an inclusive
+ * input, reasoning above output, 1-hour writes above all writes) are refused here, so HTTP ingest
+ * answers them synchronously with the field instead of accepting them and quarantining them later.
+ */
+function checkProviderUsage(event: RawCallEvent): Failure | undefined {
+  const provider = canonicalProvider(event.provider);
+  if (provider === undefined)
+    return reject('UNKNOWN_PROVIDER', 'provider', `unknown provider "${event.provider}"`);
+  const buckets = normaliseUsage(provider, event.usage);
+  return buckets.ok ? undefined : buckets;
 }
 
 function checkOccurredAt(occurredAt: number, now: number): Failure | undefined {
   if (!Number.isFinite(occurredAt))
     return reject('INVALID_VALUE', 'occurred_at', 'occurred_at is not a timestamp');
+  // A fraction cannot be written as an Avro long: refused here, per event, instead of failing the batch.
+  if (!Number.isSafeInteger(occurredAt))
+    return reject('INVALID_VALUE', 'occurred_at', `occurred_at ${occurredAt} is not whole milliseconds`);
   if (occurredAt < LIMITS.oldestOccurredAt) {
     return reject(
       'INVALID_VALUE',

@@ -1,4 +1,4 @@
-import { allocateLargestRemainder } from './allocation';
+import { allocateLargestRemainder, parsePercentShare } from './allocation';
 
 describe('allocateLargestRemainder', () => {
   it('splits 100 nanos three ways without losing one', () => {
@@ -36,4 +36,20 @@ describe('allocateLargestRemainder', () => {
     expect(() => allocateLargestRemainder(1n, [1n, -1n])).toThrow(RangeError);
     expect(() => allocateLargestRemainder(1n, [0n, 0n])).toThrow(RangeError);
   });
+});
+
+describe('parsePercentShare', () => {
+  it.each([
+    [50, 50_000_000n],
+    ['33.333333', 33_333_333n],
+    [33.333334, 33_333_334n],
+    [0.000001, 1n],
+    ['100', 100_000_000n],
+    [0, 0n],
+  ])('%j -> %s micro-percent', (share, micro) => expect(parsePercentShare(share)).toBe(micro));
+
+  it.each([[33.3333333], ['1.0000001'], [-1], ['100.000001'], [101], ['abc'], [1e-7], ['']])(
+    'refuses %j',
+    (share) => expect(() => parsePercentShare(share)).toThrow(RangeError),
+  );
 });

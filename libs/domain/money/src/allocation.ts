@@ -23,3 +23,22 @@ export function allocateLargestRemainder(total: bigint, weights: readonly bigint
   }
   return negative ? parts.map((p) => -p) : parts;
 }
+
+/** Shares are percentages with at most six decimals ("33.333333"): one micro-percent is the smallest step. */
+export const MICRO_PERCENT_PER_PERCENT = 1_000_000n;
+const SHARE = /^(\d{1,3})(?:\.(\d{1,6}))?$/;
+
+/**
+ * A fixed share in micro-percent (12.5 -> 12_500_000n), read exactly from its decimal text: a YAML
+ * number is taken by its shortest decimal form, never multiplied as a float. Throws on more than six
+ * decimals, a negative share or one above 100.
+ */
+export function parsePercentShare(value: number | string): bigint {
+  const text = typeof value === 'number' ? String(value) : value.trim();
+  const match = SHARE.exec(text);
+  if (!match) throw new RangeError(`"${text}" is not a percentage from 0 to 100 with at most 6 decimals`);
+  const [, whole = '0', fraction = ''] = match;
+  const micro = BigInt(whole) * MICRO_PERCENT_PER_PERCENT + BigInt(fraction.padEnd(6, '0'));
+  if (micro > 100n * MICRO_PERCENT_PER_PERCENT) throw new RangeError(`"${text}" is above 100 percent`);
+  return micro;
+}

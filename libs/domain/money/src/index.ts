@@ -1,2 +1,3 @@
 export * from './nanos';
 export * from './allocation';
+export * from './decimal';

@@ -1,5 +1,8 @@
 import { calcPrice, type ModelInfo, type ModelPrice, type TieredPrices } from '@pydantic/genai-prices';
-import type { RateCard, RatePrices, RateTier } from './rate-card';
+import { isKnownModelId } from './catalog-match';
+import { dailyWindow, inDailyWindow, type DailyWindow } from './overlay';
+import { PriceOverlay } from './price-overlay';
+import type { CallScope, RateCard, RateMultiplier, RatePrices, RateTier } from './rate-card';
 
 /**
  * The pinned, offline base price catalog: @pydantic/genai-prices with its bundled data. It is only read
@@ -48,17 +51,40 @@ function isTiered(value: number | TieredPrices | undefined): value is TieredPric
   return typeof value === 'object';
 }
 
-function pricesAt(model: ModelInfo, at: Date): { prices: ModelPrice; since: string | null } {
-  if (!Array.isArray(model.prices)) return { prices: model.prices, since: null };
+type Constraint = NonNullable<Extract<ModelInfo['prices'], unknown[]>[number]['constraint']>;
+
+function windowOf(constraint: Constraint | undefined): DailyWindow | undefined {
+  return constraint?.type === 'time_of_date'
+    ? dailyWindow({ from: constraint.start_time, to: constraint.end_time })
+    : undefined;
+}
+
+/**
+ * The catalog's prices in effect at `at`: the last entry whose constraint holds (a start date passed,
+ * or the UTC time of day inside its window), else the first. `label` names the entry for the version.
+ */
+function pricesAt(model: ModelInfo, at: Date): { prices: ModelPrice; since: string | null; label: string } {
+  if (!Array.isArray(model.prices)) return { prices: model.prices, since: null, label: '' };
   for (let i = model.prices.length - 1; i >= 0; i -= 1) {
     const entry = model.prices[i];
     if (!entry) continue;
     const constraint = entry.constraint;
-    if (constraint === undefined) return { prices: entry.prices, since: null };
+    if (constraint === undefined) return { prices: entry.prices, since: null, label: '' };
     if (constraint.type === 'start_date' && at >= new Date(constraint.start_date))
-      return { prices: entry.prices, since: constraint.start_date };
+      return {
+        prices: entry.prices,
+        since: constraint.start_date,
+        label: `prices from ${constraint.start_date}`,
+      };
+    const window = windowOf(constraint);
+    if (window && constraint.type === 'time_of_date' && inDailyWindow(window, at.getTime()))
+      return {
+        prices: entry.prices,
+        since: null,
+        label: `prices ${constraint.start_time}-${constraint.end_time} UTC`,
+      };
   }
-  return { prices: model.prices[0]?.prices ?? {}, since: null };
+  return { prices: model.prices[0]?.prices ?? {}, since: null, label: '' };
 }
 
 function toRatePrices(
@@ -80,33 +106,70 @@ function toRatePrices(
   return out as unknown as RatePrices;
 }
 
-/** Looks up catalog entries; a model is matched once per (provider, model) and remembered. */
+/**
+ * Looks up catalog entries, under the project's price overlay (./price-overlay.ts); a model is matched
+ * once per (provider, model) and remembered. A match the catalog makes only by prefix (a look-alike id)
+ * is no match (./catalog-match.ts).
+ */
 export class PriceCatalog {
-  private readonly models = new Map<string, ModelInfo | null>();
+  private readonly models = new Map<string, { info: ModelInfo | null; loose: string | null }>();
   private readonly cards = new Map<string, RateCard | null>();
 
-  /** The catalog's prices for a call as a rate card in effect at `at`, or undefined when unknown. */
-  rateCardFor(provider: string, model: string, at: number): RateCard | undefined {
+  constructor(readonly overlay: PriceOverlay = new PriceOverlay()) {}
+
+  /** The catalog's prices for a call, with the overlay's, as a rate card in effect then; undefined when unknown. */
+  rateCardFor(call: CallScope): RateCard | undefined {
+    const { provider, model } = call;
     const info = this.model(provider, model);
     if (!info) return undefined;
-    const { prices, since } = pricesAt(info, new Date(at));
-    const key = `${provider}\u0000${model}\u0000${since ?? ''}`;
+    const { prices, since, label } = pricesAt(info, new Date(call.at));
+    const key = `${provider}\u0000${model}\u0000${since ?? ''}\u0000${label}`;
     let card = this.cards.get(key);
     if (card === undefined) {
       if (this.cards.size >= 10_000) this.cards.clear();
-      card = this.buildCard(provider, model, info, prices, since) ?? null;
+      card = this.buildCard(provider, model, info, prices, since, label) ?? null;
       this.cards.set(key, card);
     }
-    return card ?? undefined;
+    return card ? this.overlay.patch(card, call, info.id) : undefined;
   }
 
-  /** The instants at which the catalog's prices for a model change (its dated price entries). */
+  /** The overlay's discount for the tier a call was served on (batch, flex), over catalog prices. */
+  multiplierFor(call: CallScope): RateMultiplier | undefined {
+    const info = this.model(call.provider, call.model);
+    return info ? this.overlay.multiplierFor(call, info.id) : undefined;
+  }
+
+  /** The instants at which the catalog's or the overlay's prices for a model change. */
   priceChangesFor(provider: string, model: string): number[] {
     const info = this.model(provider, model);
-    if (!info || !Array.isArray(info.prices)) return [];
-    return info.prices.flatMap((entry) =>
-      entry.constraint?.type === 'start_date' ? [new Date(entry.constraint.start_date).getTime()] : [],
-    );
+    if (!info) return [];
+    const overlay = this.overlay.changesFor(provider, info.id);
+    if (!Array.isArray(info.prices)) return overlay;
+    return [
+      ...overlay,
+      ...info.prices.flatMap((entry) =>
+        entry.constraint?.type === 'start_date' ? [new Date(entry.constraint.start_date).getTime()] : [],
+      ),
+    ];
+  }
+
+  /** The UTC daily windows in which a model's catalog or overlay prices differ (time-of-day prices). */
+  dailyWindowsFor(provider: string, model: string): DailyWindow[] {
+    const info = this.model(provider, model);
+    if (!info) return [];
+    const catalog = Array.isArray(info.prices)
+      ? info.prices.flatMap((entry) => {
+          const window = windowOf(entry.constraint);
+          return window ? [window] : [];
+        })
+      : [];
+    return [...catalog, ...this.overlay.windowsFor(provider, info.id)];
+  }
+
+  /** The catalog entry that matches a model only loosely (by prefix), for the UNKNOWN_RATE message. */
+  looseMatchFor(provider: string, model: string): string | undefined {
+    this.model(provider, model);
+    return this.models.get(`${provider}\u0000${model}`)?.loose ?? undefined;
   }
 
   private buildCard(
@@ -115,6 +178,7 @@ export class PriceCatalog {
     info: ModelInfo,
     prices: ModelPrice,
     since: string | null,
+    label: string,
   ): RateCard | undefined {
     const base = toRatePrices(prices, (value) => (isTiered(value) ? value.base : value));
     if (!base) return undefined;
@@ -146,7 +210,7 @@ export class PriceCatalog {
     });
     return {
       id: `catalog:${CATALOG_PROVIDER[provider] ?? provider}/${info.id}`,
-      version: `${CATALOG_PACKAGE}@${CATALOG_VERSION}${since ? ` (prices from ${since})` : ''}`,
+      version: `${CATALOG_PACKAGE}@${CATALOG_VERSION}${label ? ` (${label})` : ''}`,
       provider,
       model,
       effectiveFrom: since ? Date.parse(`${since}T00:00:00Z`) : 0,
@@ -158,14 +222,16 @@ export class PriceCatalog {
 
   private model(provider: string, model: string): ModelInfo | undefined {
     const key = `${provider}\u0000${model}`;
-    let info = this.models.get(key);
-    if (info === undefined) {
+    let found = this.models.get(key);
+    if (found === undefined) {
       if (this.models.size >= 10_000) this.models.clear(); // model ids are caller input: stay bounded
       const providerId = CATALOG_PROVIDER[provider];
       const result = providerId ? calcPrice({}, model, { providerId, timestamp: new Date(0) }) : null;
-      info = result?.model ?? null;
-      this.models.set(key, info);
+      const info = result?.model ?? null;
+      found =
+        info && !isKnownModelId(info.match, model) ? { info: null, loose: info.id } : { info, loose: null };
+      this.models.set(key, found);
     }
-    return info ?? undefined;
+    return found.info ?? undefined;
   }
 }

@@ -1,5 +1,6 @@
 import type { LedgerTokens, RowPricer } from '@tokentally/domain-ledger';
-import { pricedComponents, resolvePricingCached, type RateBook } from './rate-book';
+import { pricedComponents, type RateBook } from './rate-book';
+import { resolveServedPricing } from './resolution';
 
 /**
  * A token count read from the ledger (BigInt) as pricing takes it: exact or refused, never rounded
@@ -24,14 +25,17 @@ const bucketsOf = (row: LedgerTokens) => ({
 /** Prices booked ledger rows with `book` for re-pricing (see `reprice` in domain-ledger). */
 export function ledgerRowPricer(book: RateBook): RowPricer {
   return (row) => {
-    const resolution = resolvePricingCached(book, {
+    // the same resolution as the pricer's, served model first (docs/pricing.md)
+    const served = resolveServedPricing(book, {
       provider: row.provider,
       model: row.model,
+      responseModel: row.response_model,
       region: row.region,
       serviceTier: row.service_tier,
       at: row.occurred_at.getTime(),
     });
-    if ('problem' in resolution) return { problem: resolution.problem };
+    if ('problem' in served) return { problem: served.problem };
+    const { resolution } = served;
     try {
       const { cost } = pricedComponents(bucketsOf(row), resolution);
       return {

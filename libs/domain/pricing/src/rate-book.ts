@@ -2,120 +2,13 @@ import type { EnrichedCallEvent, PricedCallEvent } from '@tokentally/contracts';
 import { costComponentsOf } from '@tokentally/domain-ledger';
 import { nanosToSafeNumber } from '@tokentally/domain-money';
 import type { PriceCatalog } from './catalog';
-import { resolveFx, type FxRate } from './fx';
 import { priceCall, type PricedComponents } from './price-call';
 import { priceCallInSafeIntegers } from './safe-integer-pricing';
-import {
-  coversScope,
-  resolveRateCard,
-  specificity,
-  type CallScope,
-  type RateCard,
-  type RateMultiplier,
-} from './rate-card';
+import type { RateCard, RateMultiplier } from './rate-card';
+import { resolveServedPricing, type RateBook, type Resolution, type ServedCall } from './resolution';
 
-/** Everything the pricer prices with: the user's versioned cards, multipliers and FX, over the catalog. */
-export interface RateBook {
-  cards: readonly RateCard[];
-  multipliers: readonly RateMultiplier[];
-  fx: readonly FxRate[];
-  catalog: PriceCatalog;
-}
-
-export interface Resolution {
-  card: RateCard;
-  source: 'rate_card' | 'catalog';
-  multiplier?: RateMultiplier;
-  fx?: FxRate;
-}
-
-/**
- * How a call finds its prices (docs/pricing.md):
- * 1. the most specific user card in effect at the call's own time (exact model > longer pattern; region
- *    and service tier add; then the newest `effective_from`; then the id), else the pinned catalog entry;
- * 2. the most specific multiplier in effect then, if it is at least as specific as that card (a discount
- *    on `claude-*` applies over the catalog and over equally broad cards, not over a narrower card the
- *    user priced by hand);
- * 3. the newest FX rate of the card's currency in effect then.
- */
-export function resolvePricing(book: RateBook, call: CallScope): Resolution | { problem: string } {
-  const userCard = resolveRateCard(book.cards, call);
-  const card = userCard ?? book.catalog.rateCardFor(call.provider, call.model, call.at);
-  if (!card)
-    return {
-      problem: `no rate card or catalog price for ${call.provider}/${call.model} at ${new Date(call.at).toISOString()}`,
-    };
-  const multiplier = resolveRateCard(book.multipliers, call);
-  const applies = multiplier && (!userCard || specificity(multiplier) >= specificity(userCard));
-  let fx: FxRate | undefined;
-  if (card.currency !== 'USD') {
-    fx = resolveFx(book.fx, card.currency, call.at);
-    if (!fx)
-      return {
-        problem: `rate card ${card.id} is in ${card.currency} but no FX rate to USD is in effect at ${new Date(call.at).toISOString()}`,
-      };
-  }
-  return {
-    card,
-    source: userCard ? 'rate_card' : 'catalog',
-    ...(applies ? { multiplier } : {}),
-    ...(fx ? { fx } : {}),
-  };
-}
-
-/**
- * Resolution changes only where a card, multiplier, FX rate or catalog price starts or ends: between two
- * such instants every call of one scope (provider, model, region, tier) resolves alike. The pricer
- * resolves each such segment once instead of filtering and sorting every card for every call.
- */
-interface Timeline {
-  /** Ascending; segment i covers [boundaries[i - 1], boundaries[i]). */
-  boundaries: number[];
-  segments: (Resolution | undefined)[];
-}
-
-const timelines = new WeakMap<RateBook, Map<string, Timeline>>();
-
-function timelineOf(book: RateBook, call: CallScope): Timeline {
-  let byScope = timelines.get(book);
-  if (!byScope) {
-    byScope = new Map();
-    timelines.set(book, byScope);
-  }
-  const key = `${call.provider}\u0000${call.model}\u0000${call.region ?? ''}\u0000${call.serviceTier ?? ''}`;
-  let timeline = byScope.get(key);
-  if (!timeline) {
-    if (byScope.size >= 10_000) byScope.clear(); // scopes are caller input: stay bounded
-    const instants = new Set<number>(book.catalog.priceChangesFor(call.provider, call.model));
-    for (const scoped of [...book.cards, ...book.multipliers])
-      if (coversScope(scoped, call)) {
-        instants.add(scoped.effectiveFrom);
-        if (scoped.effectiveTo !== undefined) instants.add(scoped.effectiveTo);
-      }
-    for (const rate of book.fx) instants.add(rate.effectiveFrom);
-    const boundaries = [...instants].sort((a, b) => a - b);
-    timeline = { boundaries, segments: new Array<Resolution | undefined>(boundaries.length + 1) };
-    byScope.set(key, timeline);
-  }
-  return timeline;
-}
-
-/** `resolvePricing`, remembered per scope and segment of time for this book (problems are not kept). */
-export function resolvePricingCached(book: RateBook, call: CallScope): Resolution | { problem: string } {
-  const { boundaries, segments } = timelineOf(book, call);
-  let low = 0;
-  let high = boundaries.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if ((boundaries[mid] as number) <= call.at) low = mid + 1;
-    else high = mid;
-  }
-  const known = segments[low];
-  if (known) return known;
-  const resolution = resolvePricing(book, call);
-  if (!('problem' in resolution)) segments[low] = resolution;
-  return resolution;
-}
+// the resolution rules moved to ./resolution.ts; these names stay importable from here
+export { resolvePricing, resolvePricingCached, type RateBook, type Resolution } from './resolution';
 
 export function pricedComponents(
   buckets: EnrichedCallEvent['buckets'],
@@ -130,11 +23,15 @@ export function pricedComponents(
 }
 
 export function scopeOf(
-  event: Pick<EnrichedCallEvent, 'provider' | 'model' | 'region' | 'service_tier' | 'occurred_at'>,
-): CallScope {
+  event: Pick<
+    EnrichedCallEvent,
+    'provider' | 'model' | 'response_model' | 'region' | 'service_tier' | 'occurred_at'
+  >,
+): ServedCall {
   return {
     provider: event.provider,
     model: event.model,
+    responseModel: event.response_model,
     region: event.region,
     serviceTier: event.service_tier,
     at: event.occurred_at,
@@ -180,8 +77,9 @@ export function priceEnrichedCall(
   book: RateBook,
   pricedAt: number,
 ): PricingOutcome {
-  const resolution = resolvePricingCached(book, scopeOf(event));
-  if ('problem' in resolution) return { ok: false, reason: 'UNKNOWN_RATE', message: resolution.problem };
+  const served = resolveServedPricing(book, scopeOf(event));
+  if ('problem' in served) return { ok: false, reason: 'UNKNOWN_RATE', message: served.problem };
+  const { resolution, pricedModel } = served;
   const priced = eventCost(event.buckets, resolution);
   if ('problem' in priced)
     return {
@@ -218,6 +116,7 @@ export function priceEnrichedCall(
       provider: event.provider,
       model: event.model,
       response_model: event.response_model,
+      priced_model: pricedModel,
       region: event.region,
       service_tier: event.service_tier,
       attempt: event.attempt,

@@ -70,4 +70,53 @@ describe('parseRateFile', () => {
       ]),
     );
   });
+
+  it('names the path of problems in tiers, sections, dates and currencies, in the same style', () => {
+    const card = { provider: 'openai', model: 'x', effective_from: '2026-01-01' };
+    const parsed = parseRateFile({
+      rate_cards: [
+        {
+          ...card,
+          id: 't',
+          prices: { input: 1, output: 2 },
+          tiers: [{ input_tokens_above: 1.5, prices: {} }],
+        },
+        { ...card, id: 'late', effective_to: '2025-01-01', multiplier: '0.9', applies_to: 'some' },
+        { ...card, id: 'eur', currency: 'EUR', prices: { input: '1', output: '1' } },
+        { ...card, id: 'bad id!', prices: { input: '1', output: '1', units: 'many' } },
+      ],
+      fx_rates: [{ currency: 'EUR', effective_from: '2026-06-01', usd_per_unit: '0' }],
+      extras: [],
+    });
+    expect(!parsed.ok && parsed.problems).toEqual([
+      'rate_cards[0].tiers[0].input_tokens_above: a whole number of tokens',
+      'rate_cards[0].tiers[0].prices.input: required',
+      'rate_cards[0].tiers[0].prices.output: required',
+      'rate_cards[1].applies_to: tokens (default) or all',
+      'rate_cards[3].id: "bad id!" is not a valid id',
+      'rate_cards[3].prices.units: must map a unit name to its price per unit',
+      'fx_rates[0].usd_per_unit: must be above zero, got 0',
+      'extras: unknown section (rate_cards, fx_rates)',
+    ]);
+    const ok = { rate_cards: [{ ...card, id: 'late', effective_to: '2025-01-01', multiplier: '0.9' }] };
+    expect(parseRateFile(ok)).toEqual({
+      ok: false,
+      problems: ['rate_cards[0].effective_to: must be after effective_from'],
+    });
+    const eur = {
+      rate_cards: [{ ...card, id: 'eur', currency: 'EUR', prices: { input: '1', output: '1' } }],
+    };
+    expect(parseRateFile(eur)).toEqual({
+      ok: false,
+      problems: ['rate_cards[0].currency: EUR needs an fx_rates entry in effect from 2026-01-01'],
+    });
+    expect(parseRateFile('rate_cards: []')).toEqual({
+      ok: false,
+      problems: ['the document must be a mapping with rate_cards and fx_rates'],
+    });
+    expect(parseRateFile({ rate_cards: null })).toEqual({
+      ok: true,
+      value: { cards: [], multipliers: [], fx: [] },
+    });
+  });
 });

@@ -16,7 +16,13 @@ const catalogCards = [
   ['google', 'gemini-2.5-flash'],
   ['bedrock', 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'],
 ].map(([provider, model]) => {
-  const found = catalog.rateCardFor(provider as string, model as string, at);
+  const found = catalog.rateCardFor({
+    provider: provider as string,
+    model: model as string,
+    region: null,
+    serviceTier: null,
+    at,
+  });
   if (!found) throw new Error(`catalog has no ${provider}/${model}`);
   return found;
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { devSecret, secret } from './secret-fields';
 
 /** Reusable env fields: every service composes its schema from these, so names and defaults never fork. */
 export const port = (fallback: number, description: string) =>
@@ -18,6 +19,20 @@ export const logLevel = z
   .enum(['error', 'warn', 'info', 'debug'])
   .default('info')
   .describe('Log verbosity: error, warn, info or debug');
+
+/** Where a process runs. Outside dev/test every secret must be a real one (see secret-fields.ts). */
+export const ENVIRONMENTS = ['prod', 'staging', 'dev', 'test'] as const;
+export type DeploymentEnvironment = (typeof ENVIRONMENTS)[number];
+
+export const deploymentEnv = {
+  // prod by default: a deployment that forgets the setting must not run on public dev secrets.
+  TOKENTALLY_ENV: z
+    .enum(ENVIRONMENTS)
+    .default('prod')
+    .describe(
+      'Where the process runs: prod, staging, dev or test (npm start, the demo and the tests set dev/test); outside dev/test every secret must be set',
+    ),
+};
 
 export const kafkaEnv = {
   KAFKA_BROKERS: z
@@ -44,19 +59,54 @@ export const kafkaEnv = {
 };
 
 export const databaseEnv = {
-  DATABASE_URL: url(
-    'postgres://tokentally:tokentally@127.0.0.1:5432/tokentally',
-    'PostgreSQL connection URL of the ledger database',
+  DATABASE_URL: secret(
+    url(
+      'postgres://tokentally:tokentally@127.0.0.1:5432/tokentally',
+      'PostgreSQL connection URL of the ledger database',
+    ),
   ),
   DATABASE_POOL_SIZE: positiveInt(10, 'Maximum PostgreSQL connections per service'),
 };
 
 export const redisEnv = {
-  REDIS_URL: url('redis://127.0.0.1:6379', 'Redis URL for rolling baselines and caches'),
+  REDIS_URL: secret(url('redis://127.0.0.1:6379', 'Redis URL for rolling baselines and caches')),
 };
 
 export const httpEnv = (defaultPort: number) => ({
   HTTP_PORT: port(defaultPort, 'Port of the service HTTP API (/health, /metrics, ...)'),
-  HTTP_HOST: z.string().default('127.0.0.1').describe('Interface the HTTP API binds to'),
+  HTTP_HOST: z
+    .string()
+    .default('127.0.0.1')
+    .describe(
+      'Interface the HTTP API binds to: loopback by default; 0.0.0.0 only behind a network boundary (containers, see README "Ports")',
+    ),
   LOG_LEVEL: logLevel,
+  METRICS_TOKEN: secret(
+    z
+      .string()
+      .min(24)
+      .optional()
+      .describe(
+        'Bearer token GET /metrics requires (Prometheus `authorization.credentials`); required outside dev/test when HTTP_HOST is not loopback',
+      ),
+  ),
 });
+
+/** What every service has: its environment, Kafka and the registry, an HTTP port and a log level. */
+export const serviceBaseEnv = (defaultPort: number) => ({
+  ...deploymentEnv,
+  ...kafkaEnv,
+  ...httpEnv(defaultPort),
+});
+
+/**
+ * The key that seals quarantined originals (AES-256-GCM), shared by the quarantining service and the
+ * replay CLI. A key of its own: knowing the pseudonym secret must not open quarantine, and the other
+ * way round.
+ */
+export const quarantineSealEnv = {
+  QUARANTINE_SEAL_KEY: devSecret(
+    'tokentally-dev-only-quarantine-seal-key',
+    'Key that seals quarantined originals (the enricher seals, `tally quarantine` opens); distinct from PSEUDONYM_SECRET',
+  ),
+};

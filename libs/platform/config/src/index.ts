@@ -1,3 +1,5 @@
 export * from './load-config';
 export * from './env-fields';
-export * from './service-env';
+export * from './secret-fields';
+export * from './service-names';
+export * from './pseudonym-env';

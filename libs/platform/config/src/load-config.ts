@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { devValueOf, isSecretField } from './secret-fields';
 
 export class ConfigError extends Error {
   constructor(
@@ -13,7 +14,8 @@ export class ConfigError extends Error {
 /**
  * Validates the environment once at start-up against a service's schema. Every problem is reported
  * at once, named by its variable, so a misconfigured deployment fails fast with one actionable message
- * instead of a stack trace on first use.
+ * instead of a stack trace on first use. The offending value is quoted, except for secret fields:
+ * an error message ends up in logs and CI output, a secret must not.
  */
 export function loadConfig<S extends z.ZodObject>(
   service: string,
@@ -23,8 +25,11 @@ export function loadConfig<S extends z.ZodObject>(
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
+    const name = issue.path[0];
     const variable = issue.path.join('.') || '(environment)';
-    const value = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
+    const field = typeof name === 'string' ? (schema.shape[name] as z.ZodType | undefined) : undefined;
+    if (field && isSecretField(field)) return `${variable}: ${issue.message} (value not shown: secret)`;
+    const value = typeof name === 'string' ? env[name] : undefined;
     return `${variable}: ${issue.message}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`;
   });
   throw new ConfigError(service, problems);
@@ -33,15 +38,17 @@ export function loadConfig<S extends z.ZodObject>(
 /** Lists the variables of a schema with their defaults and descriptions, for `--help` and the docs. */
 export function describeConfig(
   schema: z.ZodObject,
-): { name: string; default: string; description: string }[] {
+): { name: string; default: string; description: string; secret: boolean }[] {
   return Object.entries(schema.shape).map(([name, field]) => {
     const type = field as z.ZodType;
     const parsed = type.safeParse(undefined);
-    return {
-      name,
-      default: parsed.success && parsed.data !== undefined ? formatDefault(parsed.data) : '(required)',
-      description: type.description ?? '',
-    };
+    const secret = isSecretField(type);
+    let fallback: string;
+    if (devValueOf(type) !== undefined) fallback = '(dev/test: built-in; else required)';
+    else if (!parsed.success) fallback = '(required)';
+    else if (parsed.data === undefined) fallback = '(unset)';
+    else fallback = formatDefault(parsed.data);
+    return { name, default: fallback, description: type.description ?? '', secret };
   });
 }
 

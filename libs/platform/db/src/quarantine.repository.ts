@@ -128,4 +128,22 @@ export class QuarantineRepository {
       [ids],
     );
   }
+
+  /**
+   * Quarantine records of one stage, never replayed, for these event ids: the enricher asks, so that a
+   * producer's corrected resend of an event the pricer set aside is priced instead of dropped as a
+   * duplicate.
+   */
+  async pendingForEvents(
+    eventIds: readonly string[],
+    stage: string,
+  ): Promise<{ quarantine_id: string; event_id: string }[]> {
+    if (eventIds.length === 0) return [];
+    const { rows } = await this.pool.query<{ quarantine_id: string; event_id: string }>(
+      `SELECT quarantine_id, event_id FROM tokentally.quarantine
+       WHERE event_id = ANY($1::text[]) AND stage = $2 AND replay_count = 0`,
+      [eventIds, stage],
+    );
+    return rows;
+  }
 }

@@ -11,7 +11,7 @@ describe('PayloadSeal', () => {
 
   it('refuses the wrong secret and tampered bytes', () => {
     const sealed = new PayloadSeal('secret-one-secret-one').seal(Buffer.from('x'));
-    expect(() => new PayloadSeal('secret-two-secret-two').unseal(sealed)).toThrow(/PSEUDONYM_SECRET/);
+    expect(() => new PayloadSeal('secret-two-secret-two').unseal(sealed)).toThrow(/QUARANTINE_SEAL_KEY/);
     const tampered = Buffer.from(sealed);
     tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 1;
     expect(() => new PayloadSeal('secret-one-secret-one').unseal(tampered)).toThrow();

@@ -30,7 +30,7 @@ export class PayloadSeal {
       return Buffer.concat([decipher.update(sealed.subarray(29)), decipher.final()]);
     } catch {
       throw new Error(
-        'the sealed payload does not open with this secret (PSEUDONYM_SECRET differs from the one that sealed it)',
+        'the sealed payload does not open with this key (QUARANTINE_SEAL_KEY differs from the one that sealed it)',
       );
     }
   }

@@ -1,5 +1,7 @@
+import pino from 'pino';
+import { redactFields, redactText } from './log-redaction';
+
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
-const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
 export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
@@ -9,30 +11,67 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
+/** Well-known header and config paths, censored by pino itself; redactFields covers any depth. */
+const REDACT_PATHS = [
+  'authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.cookie',
+  'headers["x-api-key"]',
+  'config.*',
+];
+
 /**
- * One JSON object per line on stdout (stderr for errors), so log shippers need no parsing rules.
- * Callers pass identifiers, never raw user ids or payloads: logs are an export like any other.
+ * pino: one JSON object per line, `{"level","t","service","msg",...fields}`, on stdout (stderr for
+ * errors), written synchronously so that a line logged just before process.exit is not lost.
+ * Callers pass identifiers, never raw user ids or payloads; secrets are censored whatever is passed.
  */
 export function createLogger(
   service: string,
   level: LogLevel = 'info',
   base: Record<string, unknown> = {},
+  streams: { out: pino.DestinationStream; err: pino.DestinationStream } = {
+    out: pino.destination({ fd: 1, sync: true }),
+    err: pino.destination({ fd: 2, sync: true }),
+  },
 ): Logger {
-  const write = (at: LogLevel, message: string, fields?: Record<string, unknown>): void => {
-    if (RANK[at] > RANK[level]) return;
-    const line = JSON.stringify(
-      { t: new Date().toISOString(), level: at, service, msg: message, ...base, ...fields },
-      (_k, v: unknown) =>
-        typeof v === 'bigint' ? v.toString() : v instanceof Error ? { name: v.name, message: v.message } : v,
-    );
-    (at === 'error' ? process.stderr : process.stdout).write(line + '\n');
-  };
+  const root = pino(
+    {
+      level,
+      base: { service },
+      messageKey: 'msg',
+      timestamp: () => `,"t":"${new Date().toISOString()}"`,
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (fields) => redactFields(fields) as Record<string, unknown>,
+      },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    },
+    pino.multistream(
+      [
+        { level: 'debug', stream: streams.out },
+        { level: 'error', stream: streams.err },
+      ],
+      { dedupe: true },
+    ),
+  );
+  return Object.keys(base).length > 0 ? wrap(root).child(base) : wrap(root);
+}
+
+function wrap(logger: pino.Logger): Logger {
+  // The message goes first in the object so lines read `"msg":"stopping","signal":"SIGTERM"`.
+  const at =
+    (method: LogLevel) =>
+    (message: string, fields?: Record<string, unknown>): void =>
+      logger[method]({ msg: redactText(message), ...fields });
   return {
-    error: (m, f) => write('error', m, f),
-    warn: (m, f) => write('warn', m, f),
-    info: (m, f) => write('info', m, f),
-    debug: (m, f) => write('debug', m, f),
-    child: (fields) => createLogger(service, level, { ...base, ...fields }),
+    error: at('error'),
+    warn: at('warn'),
+    info: at('info'),
+    debug: at('debug'),
+    // pino's bindings formatter does not see a child's bindings: scrub them here.
+    child: (fields) => wrap(logger.child(redactFields(fields) as Record<string, unknown>)),
   };
 }
 

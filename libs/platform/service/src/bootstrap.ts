@@ -4,33 +4,44 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { TopicSpec } from '@tokentally/contracts';
-import { ConfigError, SERVICE_ENV, loadConfig, type ServiceName } from '@tokentally/platform-config';
+import type { z } from 'zod';
+import { ConfigError, loadConfig, type ServiceName, type serviceBaseEnv } from '@tokentally/platform-config';
 import type { QuarantineStage } from '@tokentally/platform-kafka';
 import { BrokerUnavailableFilter } from './broker-unavailable.filter';
 import { KafkaAvroTransport } from './kafka-avro.transport';
 import { NestLoggerAdapter } from './nest-logger';
 import { ServiceRuntime, type ServiceDependencies } from './service-runtime';
 
-export type ConfigOf<N extends ServiceName> = ReturnType<(typeof SERVICE_ENV)[N]['parse']>;
-type ServiceConfig = ConfigOf<ServiceName>;
+/** What the platform reads of any service's config; the rest belongs to the service (its config.ts). */
+type BaseConfig = z.infer<z.ZodObject<ReturnType<typeof serviceBaseEnv>>> & {
+  DATABASE_URL?: string;
+  DATABASE_POOL_SIZE?: number;
+  REDIS_URL?: string;
+  QUARANTINE_SEAL_KEY?: string;
+};
+/** A service's env schema: the shared base fields plus its own (services/<name>/src/config.ts). */
+export type ServiceSchema = z.ZodObject & z.ZodType<BaseConfig>;
+export type ConfigOf<S extends ServiceSchema> = z.infer<S>;
 
-export interface ServiceDefinition<N extends ServiceName = ServiceName> {
-  name: N;
+export interface ServiceDefinition<S extends ServiceSchema = ServiceSchema> {
+  name: ServiceName;
+  /** The service's own env schema, validated at start-up. */
+  env: S;
   /** Topics this service writes (their schemas are registered at start). */
   produces: readonly TopicSpec<unknown>[];
   /** Set when the service quarantines what it cannot process. */
   quarantineStage?: QuarantineStage;
   /** Largest request body the HTTP API accepts (413 above). */
-  jsonBodyLimitBytes?(config: ConfigOf<N>): number;
+  jsonBodyLimitBytes?(config: ConfigOf<S>): number;
   /** Content types handed to controllers as raw Buffers (e.g. application/x-protobuf). */
   rawBodyTypes?: readonly string[];
-  module(runtime: ServiceRuntime, config: ConfigOf<N>): DynamicModule;
+  module(runtime: ServiceRuntime, config: ConfigOf<S>): DynamicModule;
 }
 
 /** What a service connects to follows from its env schema: a DATABASE_URL means PostgreSQL, and so on. */
-export function dependenciesOf<N extends ServiceName>(
-  definition: ServiceDefinition<N>,
-  config: ServiceConfig,
+export function dependenciesOf<S extends ServiceSchema>(
+  definition: ServiceDefinition<S>,
+  config: BaseConfig,
 ): ServiceDependencies {
   return {
     kafka: {
@@ -41,12 +52,13 @@ export function dependenciesOf<N extends ServiceName>(
       partitionsConcurrency: config.KAFKA_PARTITIONS_CONCURRENCY,
       produces: definition.produces,
     },
-    ...('DATABASE_URL' in config
-      ? { postgres: { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE } }
+    ...(config.DATABASE_URL !== undefined
+      ? { postgres: { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE ?? 10 } }
       : {}),
-    ...('REDIS_URL' in config ? { redis: { url: config.REDIS_URL } } : {}),
+    ...(config.REDIS_URL !== undefined ? { redis: { url: config.REDIS_URL } } : {}),
     ...(definition.quarantineStage ? { quarantineStage: definition.quarantineStage } : {}),
-    ...('PSEUDONYM_SECRET' in config ? { quarantineSealSecret: config.PSEUDONYM_SECRET } : {}),
+    ...(config.METRICS_TOKEN !== undefined ? { metricsToken: config.METRICS_TOKEN } : {}),
+    ...(config.QUARANTINE_SEAL_KEY !== undefined ? { quarantineSealSecret: config.QUARANTINE_SEAL_KEY } : {}),
   };
 }
 
@@ -55,17 +67,18 @@ export function dependenciesOf<N extends ServiceName>(
  * (HTTP + the Kafka/Avro transport), listen, and shut down gracefully on SIGTERM/SIGINT: consumers
  * finish and commit their batch in flight, then producers flush and connections close.
  */
-export async function startService<N extends ServiceName>(
-  definition: ServiceDefinition<N>,
+export async function startService<S extends ServiceSchema>(
+  definition: ServiceDefinition<S>,
   env: Record<string, string | undefined> = process.env,
 ): Promise<{ app: INestApplication; runtime: ServiceRuntime }> {
-  const config = loadConfig(definition.name, SERVICE_ENV[definition.name], env) as ConfigOf<N>;
+  const config = loadConfig(definition.name, definition.env, env);
   const runtime = new ServiceRuntime(definition.name, dependenciesOf(definition, config), config.LOG_LEVEL);
   await runtime.start();
   const app = await NestFactory.create<NestExpressApplication>(definition.module(runtime, config), {
     logger: new NestLoggerAdapter(runtime.logger),
     bufferLogs: false,
     bodyParser: false,
+    rawBody: true, // parsed bodies keep their bytes: ingest checks they are UTF-8
   });
   app.useGlobalFilters(new BrokerUnavailableFilter());
   const limit = definition.jsonBodyLimitBytes?.(config) ?? 1_048_576;
@@ -133,7 +146,7 @@ function drainHttp(app: INestApplication, graceMs = 1000): Promise<void> {
 }
 
 /** Entry-point wrapper: config errors print as a clean list, anything else with its message, exit 1. */
-export function runService<N extends ServiceName>(definition: ServiceDefinition<N>): void {
+export function runService<S extends ServiceSchema>(definition: ServiceDefinition<S>): void {
   startService(definition)
     .then(({ app, runtime }) => stopOnSignals(app, runtime))
     .catch((error: unknown) => {

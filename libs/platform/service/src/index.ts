@@ -3,3 +3,4 @@ export * from './kafka-avro.transport';
 export * from './platform.module';
 export * from './bootstrap';
 export * from './polling-snapshot';
+export * from './bearer-tokens';

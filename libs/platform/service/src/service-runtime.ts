@@ -39,6 +39,8 @@ export interface ServiceDependencies {
   quarantineSealSecret?: string;
   /** How long start-up waits for PostgreSQL, the broker and the registry to answer (default 120 s). */
   startupTimeoutMs?: number;
+  /** When set, GET /metrics requires `Authorization: Bearer <this>` (it shows spend and volumes). */
+  metricsToken?: string;
 }
 
 /**

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import {
   type CanActivate,
   type ExecutionContext,
@@ -7,12 +6,13 @@ import {
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
+import { BearerTokens } from '@tokentally/platform-service';
 
 /** The parts of the HTTP request the finance API reads (Express underneath). */
 export interface ApiRequest {
   headers: { authorization?: string };
   caller?: Caller;
-  res?: { type(contentType: string): unknown };
+  res?: { type(contentType: string): unknown; setHeader(name: string, value: string): unknown };
 }
 
 export interface ApiToken {
@@ -28,21 +28,21 @@ export interface Caller {
   team: string | null;
 }
 
-/** Bearer token -> caller, compared in constant time. 401 without a known token. */
+/** Bearer token -> caller, with the platform's constant-time matcher. 401 without a known token. */
 @Injectable()
 export class ApiAccessGuard implements CanActivate {
-  constructor(@Inject(API_TOKENS) private readonly tokens: readonly ApiToken[]) {}
+  private readonly tokens: BearerTokens<Caller>;
+
+  constructor(@Inject(API_TOKENS) tokens: readonly ApiToken[]) {
+    this.tokens = new BearerTokens(tokens.map(({ token, role, team }) => ({ token, scope: { role, team } })));
+  }
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<ApiRequest>();
-    const given = Buffer.from(/^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '');
-    const match = this.tokens.find((candidate) => {
-      const expected = Buffer.from(candidate.token);
-      return expected.length === given.length && timingSafeEqual(expected, given);
-    });
-    if (!match)
+    const caller = this.tokens.match(request.headers.authorization);
+    if (!caller)
       throw new UnauthorizedException('a valid API token is required (Authorization: Bearer <token>)');
-    request.caller = { role: match.role, team: match.team };
+    request.caller = caller;
     return true;
   }
 }

@@ -9,34 +9,36 @@ import {
   Param,
   Query,
   Req,
+  StreamableFile,
   UseGuards,
 } from '@nestjs/common';
 import {
   auditSummary,
   buildStatement,
+  FOCUS_SCHEMA_ID,
+  FOCUS_VERSION,
   focusCsv,
-  focusRows,
+  focusExport,
+  focusMetadata,
+  focusParquet,
   statementCsv,
+  scopeStatement,
+  teamSummary,
   toJsonValue,
   type Statement,
 } from '@tokentally/domain-chargeback';
-import { explainTrace } from '@tokentally/domain-pricing';
+import { explainTrace, PriceCatalog } from '@tokentally/domain-pricing';
 import { ChargebackRepository, LedgerRepository } from '@tokentally/adapters-postgres-ledger';
-import { PERIOD } from '@tokentally/domain-ledger';
+import type { z } from 'zod';
 import { ApiAccessGuard, teamScope, type ApiRequest, type Caller } from './api-access.guard';
-import { OPENAPI } from './openapi';
+import { ExportQuery, financeOpenApi, PeriodParams, TeamQuery, TraceParams } from './finance.routes';
 import { STATEMENT_SETTINGS, type StatementSettings } from '../chargeback.tokens';
 
-const TEAM = /^[a-z0-9][a-z0-9._@:-]{0,127}$/i;
-
-function period(value: string): string {
-  if (!PERIOD.test(value)) throw new BadRequestException('period must be YYYY-MM, e.g. 2026-10');
-  return value;
-}
-
-function team(value: string | undefined): string | undefined {
-  if (value !== undefined && !TEAM.test(value)) throw new BadRequestException('team must be a team id');
-  return value;
+/** Path or query parameters checked by their route schema: a 400 naming the first problem. */
+function valid<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new BadRequestException(result.error.issues[0]?.message ?? 'invalid parameter');
+  return result.data;
 }
 
 const callerOf = (request: ApiRequest): Caller => {
@@ -47,90 +49,112 @@ const callerOf = (request: ApiRequest): Caller => {
 /** The finance API: statements, exports, budgets and explain-a-request, per caller's team scope. */
 @Controller()
 export class FinanceController {
+  private readonly catalog = new PriceCatalog();
+
   constructor(
     @Inject(ChargebackRepository) private readonly chargeback: ChargebackRepository,
     @Inject(LedgerRepository) private readonly ledger: LedgerRepository,
     @Inject(STATEMENT_SETTINGS) private readonly settings: StatementSettings,
   ) {}
 
+  private readonly document = financeOpenApi();
+
   @Get('openapi.json')
   openapi(): unknown {
-    return OPENAPI;
+    return this.document;
   }
 
-  private async statement(periodText: string, scope: string | undefined): Promise<Statement> {
-    const input = await this.chargeback.statementInput(period(periodText), this.settings.topUsers);
+  private async statement(period: string, scope: string | undefined): Promise<Statement> {
+    const input = await this.chargeback.statementInput(period, this.settings.topUsers);
     const statement = buildStatement(input);
-    if (scope === undefined) return statement;
-    return { ...statement, teams: statement.teams.filter((t) => t.team_id === scope) };
+    // a team token sees its own row and totals of that row only: never an org-wide figure
+    return scope === undefined ? statement : scopeStatement(statement, scope);
   }
 
   @Get('v1/statements/:period')
   @UseGuards(ApiAccessGuard)
   async getStatement(
-    @Param('period') periodText: string,
-    @Query('team') teamText: string | undefined,
+    @Param() params: unknown,
+    @Query() query: unknown,
     @Req() request: ApiRequest,
   ): Promise<unknown> {
-    const scope = teamScope(callerOf(request), team(teamText));
-    const statement = await this.statement(periodText, scope);
-    const closed = await this.chargeback.closedStatement(periodText);
+    const { period } = valid(PeriodParams, params);
+    const scope = teamScope(callerOf(request), valid(TeamQuery, query).team);
+    const statement = await this.statement(period, scope);
+    const closed = await this.chargeback.closedStatement(period);
     return toJsonValue({
       ...statement,
       status: closed ? 'closed' : 'open',
       content_hash: closed?.content_hash ?? null,
-      summary:
-        scope === undefined
-          ? auditSummary(statement)
-          : auditSummary(statement).filter((l) => !l.startsWith('Total')),
+      summary: scope === undefined ? auditSummary(statement) : teamSummary(statement, scope),
     });
   }
 
   @Get('v1/statements/:period/closed')
   @UseGuards(ApiAccessGuard)
   @Header('content-type', 'application/json')
-  async getClosed(@Param('period') periodText: string, @Req() request: ApiRequest): Promise<string> {
+  async getClosed(@Param() params: unknown, @Req() request: ApiRequest): Promise<string> {
+    const { period } = valid(PeriodParams, params);
     if (callerOf(request).role !== 'finance')
       throw new ForbiddenException('a closed statement covers every team: finance tokens only');
-    const closed = await this.chargeback.closedStatement(period(periodText));
-    if (!closed) throw new NotFoundException(`period ${periodText} is not closed`);
+    const closed = await this.chargeback.closedStatement(period);
+    if (!closed) throw new NotFoundException(`period ${period} is not closed`);
     return closed.statement;
   }
 
   @Get('v1/exports/:period')
   @UseGuards(ApiAccessGuard)
   async getExport(
-    @Param('period') periodText: string,
-    @Query('format') format: string | undefined,
-    @Query('team') teamText: string | undefined,
+    @Param() params: unknown,
+    @Query() query: unknown,
     @Req() request: ApiRequest,
-  ): Promise<string> {
-    const scope = teamScope(callerOf(request), team(teamText));
+  ): Promise<string | StreamableFile> {
+    const { period } = valid(PeriodParams, params);
+    const { format, team } = valid(ExportQuery, query);
+    const scope = teamScope(callerOf(request), team);
     const response = request.res;
-    switch (format ?? 'csv') {
+    switch (format) {
       case 'csv':
         response?.type('text/csv');
-        return statementCsv(await this.statement(periodText, scope));
+        return statementCsv(await this.statement(period, scope));
       case 'json':
         response?.type('application/json');
-        return JSON.stringify(toJsonValue(await this.statement(periodText, scope)));
+        return JSON.stringify(toJsonValue(await this.statement(period, scope)));
       case 'focus':
-        response?.type('text/csv');
-        return focusCsv(focusRows(period(periodText), await this.chargeback.dailyUsage(periodText, scope)));
-      default:
-        throw new BadRequestException('format must be csv, json or focus');
+      case 'focus-parquet': {
+        const rows = focusExport(period, await this.chargeback.focusSources(period, scope), this.catalog);
+        // FOCUS asks every data artifact to name its schema without reading its contents
+        response?.setHeader('x-focus-version', FOCUS_VERSION);
+        response?.setHeader('x-focus-schema-id', FOCUS_SCHEMA_ID);
+        response?.setHeader('link', '</v1/focus/metadata>; rel="describedby"');
+        if (format === 'focus') {
+          response?.type('text/csv');
+          return focusCsv(rows);
+        }
+        return new StreamableFile(Buffer.from(focusParquet(rows)), {
+          type: 'application/vnd.apache.parquet',
+          disposition: `attachment; filename="focus-${period}.parquet"`,
+        });
+      }
     }
+  }
+
+  @Get('v1/focus/metadata')
+  @UseGuards(ApiAccessGuard)
+  focusMetadata(): unknown {
+    return focusMetadata();
   }
 
   @Get('v1/budgets/:period')
   @UseGuards(ApiAccessGuard)
   async getBudgets(
-    @Param('period') periodText: string,
-    @Query('team') teamText: string | undefined,
+    @Param() params: unknown,
+    @Query() query: unknown,
     @Req() request: ApiRequest,
   ): Promise<unknown> {
-    const scope = teamScope(callerOf(request), team(teamText));
-    const statement = await this.statement(periodText, scope);
+    const { period } = valid(PeriodParams, params);
+    const scope = teamScope(callerOf(request), valid(TeamQuery, query).team);
+    const statement = await this.statement(period, scope);
     return toJsonValue(
       statement.teams.map((t) => ({ team_id: t.team_id, spent_nanos: t.total_nanos, budget: t.budget })),
     );
@@ -138,8 +162,8 @@ export class FinanceController {
 
   @Get('v1/traces/:traceId/cost')
   @UseGuards(ApiAccessGuard)
-  async explain(@Param('traceId') traceId: string, @Req() request: ApiRequest): Promise<unknown> {
-    if (traceId.length > 256) throw new BadRequestException('trace id too long');
+  async explain(@Param() params: unknown, @Req() request: ApiRequest): Promise<unknown> {
+    const { traceId } = valid(TraceParams, params);
     const caller = callerOf(request);
     const { calls, adjustments } = await this.ledger.byTrace(traceId);
     const visible = caller.role === 'finance' ? calls : calls.filter((c) => c.team_id === caller.team);

@@ -1,9 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
-import { Body, Controller, Headers, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Inject, Ip, Post, Req, Res } from '@nestjs/common';
 import { TOPICS, type RawCallEvent } from '@tokentally/contracts';
 import {
   parseRawEventJson,
+  pseudonymiseRawIds,
   rawEventFromLiteLLM,
+  redactForbiddenContent,
   rawEventFromSpan,
   validateRawEvent,
   type OtlpSpan,
@@ -14,7 +15,17 @@ import {
 import type { AvroProducer } from '@tokentally/platform-kafka';
 import { EnricherMetrics } from '../enricher.metrics';
 import { INGEST_SETTINGS, RAW_PRODUCER, type IngestSettings } from '../enricher.tokens';
+import { IngestAuth } from './ingest-auth';
+import { bodyProblem, mediaType } from './ingest-body';
 import { encodeOtlpResponse, spansFromOtlpObject, spansFromOtlpProtobuf } from './otlp-decoder';
+
+/** Nest keeps the unparsed body (`rawBody: true` at start-up) so its bytes can be checked. */
+interface RawBodyRequest {
+  rawBody?: Buffer;
+  headers: Record<string, string | string[] | undefined>;
+}
+const JSON_TYPE = ['application/json'];
+const OTLP_TYPES = ['application/x-protobuf', 'application/json'];
 
 interface StatusResponse {
   status(code: number): unknown;
@@ -23,6 +34,14 @@ interface StatusResponse {
 
 type EventResult =
   | { index: number; event_id: string | null; status: 'accepted' }
+  | {
+      index: number;
+      event_id: string | null;
+      status: 'forbidden';
+      error: 'out_of_scope';
+      field: string;
+      message: string;
+    }
   | ({ index: number; event_id: string | null; status: 'rejected' } & Rejection);
 
 /**
@@ -37,16 +56,19 @@ export class IngestController {
     @Inject(RAW_PRODUCER) private readonly producer: AvroProducer,
     @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
     @Inject(EnricherMetrics) private readonly metrics: EnricherMetrics,
+    @Inject(IngestAuth) private readonly auth: IngestAuth,
   ) {}
 
   @Post('events')
   @HttpCode(200)
   events(
     @Headers('authorization') authorization: string | undefined,
+    @Ip() ip: string | undefined,
     @Body() body: unknown,
+    @Req() request: RawBodyRequest,
     @Res({ passthrough: true }) response: StatusResponse,
   ): Promise<unknown> {
-    return this.ingestBatch('events', authorization, body, response, (item) => {
+    return this.ingestBatch('events', authorization, ip, body, request, response, (item) => {
       const parsed = parseRawEventJson(item);
       if (parsed.ok && parsed.value.dropped > 0)
         this.metrics.redactions.inc({ source: 'http' }, parsed.value.dropped);
@@ -62,23 +84,30 @@ export class IngestController {
   @HttpCode(200)
   litellm(
     @Headers('authorization') authorization: string | undefined,
+    @Ip() ip: string | undefined,
     @Body() body: unknown,
+    @Req() request: RawBodyRequest,
     @Res({ passthrough: true }) response: StatusResponse,
   ): Promise<unknown> {
-    return this.ingestBatch('litellm', authorization, body, response, rawEventFromLiteLLM);
+    return this.ingestBatch('litellm', authorization, ip, body, request, response, rawEventFromLiteLLM);
   }
 
   /** Authorise, bound the batch, map and validate each item, publish the valid ones (acked), report each. */
   private async ingestBatch(
     endpoint: string,
     authorization: string | undefined,
+    ip: string | undefined,
     body: unknown,
+    request: RawBodyRequest,
     response: StatusResponse,
     toEvent: (item: unknown) => Outcome<RawCallEvent>,
   ): Promise<unknown> {
-    if (!this.authorised(authorization)) {
-      response.status(401);
-      return { error: 'unauthorized', message: 'send Authorization: Bearer <ingest token> (INGEST_TOKENS)' };
+    const auth = this.auth.authorise(authorization, ip, response);
+    if ('refusal' in auth) return auth.refusal;
+    const problem = bodyProblem(contentTypeOf(request), JSON_TYPE, request.rawBody);
+    if (problem) {
+      response.status(problem.status);
+      return problem.body;
     }
     const items: unknown[] = Array.isArray(body) ? body : [body];
     if (items.length === 0 || items.length > this.settings.maxEvents) {
@@ -95,9 +124,20 @@ export class IngestController {
       const valid = mapped.ok ? validateRawEvent(mapped.value, now) : mapped;
       const eventId = mapped.ok ? mapped.value.event_id : eventIdOf(item);
       if (!valid.ok) return { index, event_id: eventId, status: 'rejected', ...valid.rejection };
-      accepted.push(valid.value);
+      const scoped = auth.caller.check(valid.value);
+      if (!scoped.ok)
+        return {
+          index,
+          event_id: eventId,
+          status: 'forbidden',
+          error: 'out_of_scope',
+          field: scoped.field,
+          message: scoped.message,
+        };
+      accepted.push(this.beforeWrite(scoped.value, endpoint === 'events' ? 'http' : endpoint));
       return { index, event_id: eventId, status: 'accepted' };
     });
+    const forbidden = results.filter((result) => result.status === 'forbidden').length;
     if (accepted.length > 0)
       await this.producer.send(
         TOPICS.rawCalls,
@@ -105,8 +145,9 @@ export class IngestController {
       );
     this.metrics.ingest.inc({ endpoint, outcome: 'accepted' }, accepted.length);
     this.metrics.ingest.inc({ endpoint, outcome: 'rejected' }, results.length - accepted.length);
-    if (accepted.length === 0) response.status(400);
-    return { accepted: accepted.length, rejected: results.length - accepted.length, results };
+    // 403 when the token may book none of them: nothing else was wrong with the request.
+    if (accepted.length === 0) response.status(forbidden === results.length ? 403 : 400);
+    return { accepted: accepted.length, rejected: results.length - accepted.length, forbidden, results };
   }
 
   /**
@@ -119,13 +160,18 @@ export class IngestController {
   async otlpTraces(
     @Headers('authorization') authorization: string | undefined,
     @Headers('content-type') contentType: string | undefined,
+    @Ip() ip: string | undefined,
     @Body() body: unknown,
+    @Req() request: RawBodyRequest,
     @Res({ passthrough: true }) response: StatusResponse,
   ): Promise<unknown> {
-    const protobuf = (contentType ?? '').startsWith('application/x-protobuf');
-    if (!this.authorised(authorization)) {
-      response.status(401);
-      return { error: 'unauthorized', message: 'send Authorization: Bearer <ingest token> (INGEST_TOKENS)' };
+    const protobuf = mediaType(contentType) === 'application/x-protobuf';
+    const auth = this.auth.authorise(authorization, ip, response);
+    if ('refusal' in auth) return auth.refusal;
+    const problem = bodyProblem(contentType, OTLP_TYPES, protobuf ? undefined : request.rawBody);
+    if (problem) {
+      response.status(problem.status);
+      return problem.body;
     }
     let spans: OtlpSpan[];
     try {
@@ -146,8 +192,10 @@ export class IngestController {
       const mapped = rawEventFromSpan(span);
       if (mapped === undefined) continue;
       const valid = mapped.ok ? validateRawEvent(mapped.value, now) : mapped;
-      if (valid.ok) accepted.push(valid.value);
-      else
+      const scoped = valid.ok ? auth.caller.check(valid.value) : undefined;
+      if (scoped?.ok) accepted.push(this.beforeWrite(scoped.value, 'otlp'));
+      else if (scoped) rejections.push(`span ${span.spanId}: ${scoped.field} ${scoped.message} (FORBIDDEN)`);
+      else if (!valid.ok)
         rejections.push(
           `span ${span.spanId}: ${valid.rejection.field ?? ''} ${valid.rejection.message} (${valid.rejection.reason})`,
         );
@@ -169,15 +217,20 @@ export class IngestController {
       : {};
   }
 
-  private authorised(header: string | undefined): boolean {
-    const token = /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim();
-    if (!token) return false;
-    const given = Buffer.from(token);
-    return this.settings.tokens.some((candidate) => {
-      const expected = Buffer.from(candidate);
-      return expected.length === given.length && timingSafeEqual(expected, given);
-    });
+  /**
+   * What reaches llm.calls.raw.v1 from HTTP: prompts and credentials removed, user and tenant ids
+   * already pseudonymised (the enricher keeps refs of its key as they are).
+   */
+  private beforeWrite(event: RawCallEvent, source: string): RawCallEvent {
+    const { event: clean, redactions } = redactForbiddenContent(event);
+    if (redactions > 0) this.metrics.redactions.inc({ source }, redactions);
+    return pseudonymiseRawIds(clean, this.settings.pseudonymKey);
   }
+}
+
+function contentTypeOf(request: RawBodyRequest): string | undefined {
+  const header = request.headers['content-type'];
+  return Array.isArray(header) ? header[0] : header;
 }
 
 function eventIdOf(item: unknown): string | null {

@@ -77,12 +77,10 @@ export function spansFromOtlpObject(request: unknown): OtlpSpan[] {
       if (!isObject(ss) || !Array.isArray(ss['spans'])) continue;
       for (const span of ss['spans']) {
         if (!isObject(span)) continue;
-        const traceId = idHex(span['traceId'] ?? span['trace_id'], 16);
-        const spanId = idHex(span['spanId'] ?? span['span_id'], 8);
-        if (!traceId || !spanId) continue;
+        // Missing ids stay empty: a GenAI span without them is reported back as rejected, not skipped.
         spans.push({
-          traceId,
-          spanId,
+          traceId: idHex(span['traceId'] ?? span['trace_id'], 16) ?? '',
+          spanId: idHex(span['spanId'] ?? span['span_id'], 8) ?? '',
           parentSpanId: idHex(span['parentSpanId'] ?? span['parent_span_id'], 8),
           startNanos: nanos(span['startTimeUnixNano'] ?? span['start_time_unix_nano']),
           endNanos: nanos(span['endTimeUnixNano'] ?? span['end_time_unix_nano']),
