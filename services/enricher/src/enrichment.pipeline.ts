@@ -8,20 +8,26 @@ import {
   checkUtf8Loss,
   enrichCall,
   type Enforcement,
-  type Outcome,
   type Enriched,
+  type OrgSnapshot,
+  type Outcome,
   type PseudonymKey,
 } from '@tokentally/domain-enrichment';
 import {
-  type AvroProducer,
   type ConsumedRecord,
   type OutgoingRecord,
-  type QuarantinePublisher,
+  type QuarantineSink,
+  type RecordSender,
 } from '@tokentally/platform-kafka';
 import type { EnricherMetrics } from './enricher.metrics';
-import type { OrgCache } from './outbound/org.cache';
 import type { QuarantinedEventsStore } from './outbound/quarantined-events.store';
 import type { SeenEventsStore } from './outbound/seen-events.store';
+
+/** Ports: the service passes Redis, the org cache and Kafka; fast tests pass in-memory fakes. */
+export type SeenEvents = Pick<SeenEventsStore, 'seen' | 'markSeen'>;
+export interface OrgSnapshotSource {
+  readonly current: OrgSnapshot;
+}
 
 export interface PipelineSettings {
   enforcement: Record<RawCallEvent['environment'], Enforcement>;
@@ -41,10 +47,10 @@ export interface BatchResult {
  */
 export class EnrichmentPipeline {
   constructor(
-    private readonly producer: AvroProducer,
-    private readonly quarantine: QuarantinePublisher,
-    private readonly seenEvents: SeenEventsStore,
-    private readonly org: OrgCache,
+    private readonly producer: RecordSender,
+    private readonly quarantine: QuarantineSink,
+    private readonly seenEvents: SeenEvents,
+    private readonly org: OrgSnapshotSource,
     private readonly settings: PipelineSettings,
     private readonly metrics: EnricherMetrics,
     private readonly quarantinedEvents: Pick<QuarantinedEventsStore, 'pending' | 'superseded'>,

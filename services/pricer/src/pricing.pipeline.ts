@@ -5,11 +5,16 @@ import {
   type QuarantineRecord,
 } from '@tokentally/contracts';
 import { priceEnrichedCall } from '@tokentally/domain-pricing';
+import type { RateBook } from '@tokentally/domain-pricing';
 import type { LedgerWriter } from '@tokentally/domain-ledger';
-import { type AvroProducer, type ConsumedRecord, type QuarantinePublisher } from '@tokentally/platform-kafka';
+import { type ConsumedRecord, type QuarantineSink, type RecordSender } from '@tokentally/platform-kafka';
 import type { BudgetCheck } from './budget.check';
-import type { RateBookCache } from './outbound/rate-book.cache';
 import type { PricerMetrics } from './pricer.metrics';
+
+/** The current rate book (the RateBookCache in the service, a fixed book in fast tests). */
+export interface RateBookSource {
+  readonly current: RateBook;
+}
 
 export interface PricingResult {
   priced: number;
@@ -28,9 +33,9 @@ export interface PricingResult {
 export class PricingPipeline {
   constructor(
     private readonly ledger: LedgerWriter,
-    private readonly rates: RateBookCache,
-    private readonly producer: AvroProducer,
-    private readonly quarantine: QuarantinePublisher,
+    private readonly rates: RateBookSource,
+    private readonly producer: RecordSender,
+    private readonly quarantine: QuarantineSink,
     private readonly metrics: PricerMetrics,
     private readonly budget: Pick<BudgetCheck, 'commit'>,
     private readonly clock: () => number = Date.now,

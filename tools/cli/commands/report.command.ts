@@ -22,6 +22,7 @@ import { PERIOD } from '@tokentally/domain-ledger';
 import { PriceCatalog } from '@tokentally/domain-pricing';
 import { withDatabase } from '../database';
 import { withProducer } from '../kafka';
+import { BY_HELP, checkBreakdown, reportBy } from './report-by';
 
 const FORMATS = ['table', 'csv', 'json', 'focus', 'focus-parquet'] as const;
 
@@ -38,15 +39,19 @@ export function registerReportCommands(program: Command): void {
     .option('--team <team_id>', 'only this team')
     .option('--format <format>', `${FORMATS.join(', ')}`, 'table')
     .option('--out <file>', 'write the export to a file instead of stdout')
-    .action(async (options: { period: string; team?: string; format: string; out?: string }) => {
+    .option('--by <dimension>', BY_HELP)
+    .action(async (options: { period: string; team?: string; format: string; out?: string; by?: string }) => {
       const period = checkPeriod(options.period);
       if (!FORMATS.includes(options.format as (typeof FORMATS)[number]))
         throw new Error(`--format must be one of ${FORMATS.join(', ')}`);
+      const by = options.by === undefined ? undefined : checkBreakdown(options.by, options.format);
       await withDatabase('tally report', async (pool) => {
         const repo = new ChargebackRepository(pool);
         const closed = await repo.closedStatement(period);
         let text: string;
-        if (options.format === 'focus' || options.format === 'focus-parquet') {
+        if (by) {
+          text = await reportBy(pool, by, period, options.format, options.team);
+        } else if (options.format === 'focus' || options.format === 'focus-parquet') {
           const rows = focusExport(period, await repo.focusSources(period, options.team), new PriceCatalog());
           if (options.format === 'focus-parquet') {
             if (!options.out) throw new Error('--format focus-parquet needs --out <file>');

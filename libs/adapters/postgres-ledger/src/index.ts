@@ -4,3 +4,4 @@ export * from './ledger.repository';
 export * from './rates.repository';
 export * from './org.repository';
 export * from './chargeback.repository';
+export * from './breakdown.repository';

@@ -57,6 +57,10 @@ function rows(sums: RollupSums): Record<string, string>[] {
     'provider',
     'env',
     'user',
+    'template',
+    'owner',
+    'project',
+    'tenant',
   ];
   const measures = [
     'calls',
@@ -119,6 +123,35 @@ describe('RollupSums', () => {
       ['2026-11-01T00:00:00.000Z', '2026-11', 'hmac:k1:ab', '1', '300', '0'],
       ['2026-12-01T00:00:00.000Z', '2026-12', '', '1', '500', '0'],
       ['2026-11-01T00:00:00.000Z', '2026-12', '', '1', '600', '600'],
+    ]);
+  });
+
+  it('keys each grain by its own envelope dimensions only', () => {
+    const sums = new RollupSums();
+    const envelope = (template: string, owner: 'event' | 'api_key', project: string, tenant: string) => ({
+      prompt_template_version: template,
+      owner_source: owner,
+      project_id: project,
+      tenant_ref: tenant,
+    });
+    sums.add(call(NOV_30_23H, 100, envelope('v1', 'event', 'proj-a', 'hmac:k1:t1')), '2026-11');
+    sums.add(call(NOV_30_23H + 1, 200, envelope('v2', 'event', 'proj-a', 'hmac:k1:t1')), '2026-11');
+    sums.add(call(NOV_30_23H + 2, 400, envelope('v2', 'api_key', 'proj-b', 'hmac:k1:t2')), '2026-11');
+    const byGrain = (grain: string) =>
+      rows(sums)
+        .filter((r) => r.grain === grain)
+        .map((r) => [r.template, r.owner, r.project, r.tenant, r['total$']]);
+    // the hour keeps its key: one row, every envelope dimension ''
+    expect(byGrain('hour')).toEqual([['', '', '', '', '700']]);
+    expect(byGrain('day')).toEqual([
+      ['v1', 'event', 'proj-a', '', '100'],
+      ['v2', 'event', 'proj-a', '', '200'],
+      ['v2', 'api_key', 'proj-b', '', '400'],
+    ]);
+    expect(byGrain('month')).toEqual([
+      ['v1', '', '', 'hmac:k1:t1', '100'],
+      ['v2', '', '', 'hmac:k1:t1', '200'],
+      ['v2', '', '', 'hmac:k1:t2', '400'],
     ]);
   });
 

@@ -3,15 +3,44 @@ import { isLateBooking } from '@tokentally/domain-ledger';
 
 /**
  * Rollups: hourly, daily and monthly sums per (period, bucket, team, feature, workflow, model, provider,
- * environment, user_ref), maintained in the ledger writer's transaction so that rollup sums equal
- * ledger sums exactly. Optional dimensions are '' rather than NULL so they can key.
+ * environment, user_ref) and the envelope dimensions of each grain, maintained in the ledger writer's
+ * transaction so that rollup sums equal ledger sums exactly. Optional dimensions are '' rather than
+ * NULL so they can key.
  */
 export const ROLLUP_TABLES = { hour: 'rollup_hourly', day: 'rollup_daily', month: 'rollup_monthly' } as const;
 export type Grain = keyof typeof ROLLUP_TABLES;
 const GRAINS = Object.keys(ROLLUP_TABLES) as Grain[];
 
-const ROLLUP_KEYS = 'period, bucket, team_id, feature, workflow, model, provider, environment, user_ref';
-const KEY_COUNT = 9;
+/** Every dimension some rollup keys by: columns of the ledger and of adjustments, fields of a priced event. */
+const DIMENSIONS = [
+  'team_id',
+  'feature',
+  'workflow',
+  'model',
+  'provider',
+  'environment',
+  'user_ref',
+  'prompt_template_version',
+  'owner_source',
+  'project_id',
+  'tenant_ref',
+] as const satisfies readonly (keyof PricedCallEvent)[];
+export type RollupDimension = (typeof DIMENSIONS)[number];
+const COMMON = DIMENSIONS.slice(0, 7);
+
+/**
+ * Each grain keys by the dimensions its readers need and no more: every dimension multiplies the rows a
+ * batch upserts (ADR 0006). Daily: reports by template version and owner source, the reconciler's
+ * provider account x model x day. Monthly (statements): tenant and template version. See migration 0009.
+ */
+export const GRAIN_DIMENSIONS: Record<Grain, readonly RollupDimension[]> = {
+  hour: COMMON,
+  day: [...COMMON, 'prompt_template_version', 'owner_source', 'project_id'],
+  month: [...COMMON, 'prompt_template_version', 'tenant_ref'],
+};
+const rollupKeys = (grain: Grain): string => ['period', 'bucket', ...GRAIN_DIMENSIONS[grain]].join(', ');
+const keyOrdinals = (grain: Grain): string =>
+  Array.from({ length: 2 + GRAIN_DIMENSIONS[grain].length }, (_, i) => i + 1).join(', ');
 
 /** The rollup measures, in the rollup tables' column order, with how one ledger row feeds each. */
 type Measure = [name: string, ofCall: (e: PricedCallEvent, late: boolean) => number];
@@ -63,11 +92,12 @@ function measuresSql(timeColumn: string, counted: boolean): string[] {
  */
 const addToRollup = (grain: Grain, select: string): string => {
   const table = ROLLUP_TABLES[grain];
+  const keys = rollupKeys(grain);
   return `add_${grain} AS (
-    INSERT INTO tokentally.${table} (${ROLLUP_KEYS}, ${MEASURE_NAMES.join(', ')})
+    INSERT INTO tokentally.${table} (${keys}, ${MEASURE_NAMES.join(', ')})
     ${select}
-     ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-    ON CONFLICT (${ROLLUP_KEYS}) DO UPDATE SET
+     ORDER BY ${keyOrdinals(grain)}
+    ON CONFLICT (${keys}) DO UPDATE SET
       ${MEASURE_NAMES.map((name) => `${name} = ${table}.${name} + EXCLUDED.${name}`).join(',\n      ')}
     RETURNING 1)`;
 };
@@ -81,30 +111,30 @@ export function rollupUpsertCtes(source: string, timeColumn: string, counted: bo
   return GRAINS.map((grain) =>
     addToRollup(
       grain,
-      `SELECT period, date_trunc('${grain}', ${timeColumn}, 'UTC'), team_id, feature, coalesce(workflow, ''),
-           model, provider, environment, coalesce(user_ref, ''), ${measures}
+      `SELECT period, date_trunc('${grain}', ${timeColumn}, 'UTC'),
+           ${GRAIN_DIMENSIONS[grain].map((d) => `coalesce(${d}, '')`).join(', ')}, ${measures}
       FROM ${source}
-     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
+     GROUP BY ${keyOrdinals(grain)}`,
     ),
   ).join(',\n  ');
 }
 
 /**
- * One statement that adds sums computed in the writer (see `RollupSums`) to all three rollups:
- * `$1` the grain of each row, `$2`..`$10` its key, then one array per measure.
+ * One statement that adds sums computed in the writer (see `RollupSums`) to all three rollups: `$1` the
+ * grain of each row, `$2` period, `$3` bucket, one array per dimension (a grain ignores the ones it does
+ * not key by), then one array per measure.
  */
 export const ROLLUP_SUMS_SQL = `
   WITH sums AS (
-    SELECT * FROM UNNEST($1::text[], $2::text[], $3::timestamptz[], ${Array.from(
-      { length: KEY_COUNT - 2 },
+    SELECT * FROM UNNEST($1::text[], $2::text[], $3::timestamptz[], ${DIMENSIONS.map(
       (_, i) => `$${i + 4}::text[]`,
-    ).join(', ')}, ${MEASURES.map((_, i) => `$${i + KEY_COUNT + 2}::int8[]`).join(', ')})
-      AS t(grain, ${ROLLUP_KEYS}, ${MEASURE_NAMES.join(', ')})
+    ).join(', ')}, ${MEASURES.map((_, i) => `$${i + DIMENSIONS.length + 4}::int8[]`).join(', ')})
+      AS t(grain, period, bucket, ${DIMENSIONS.join(', ')}, ${MEASURE_NAMES.join(', ')})
   ),
   ${GRAINS.map((grain) =>
     addToRollup(
       grain,
-      `SELECT ${ROLLUP_KEYS}, ${MEASURE_NAMES.join(', ')} FROM sums WHERE grain = '${grain}'`,
+      `SELECT ${rollupKeys(grain)}, ${MEASURE_NAMES.join(', ')} FROM sums WHERE grain = '${grain}'`,
     ),
   ).join(',\n  ')}
   SELECT 1`;
@@ -130,36 +160,58 @@ function addExact(sum: number | bigint, value: number | bigint): number | bigint
 
 interface Group {
   grain: Grain;
+  /** The period, then every dimension ('' where the grain does not key by it). */
   key: string[];
   bucket: number;
   sums: (number | bigint)[];
 }
 
+/** Key positions (after the period) of each dimension a grain keys by. */
+const GRAIN_POSITIONS: Record<Grain, number[]> = {
+  hour: GRAIN_DIMENSIONS.hour.map((d) => DIMENSIONS.indexOf(d) + 1),
+  day: GRAIN_DIMENSIONS.day.map((d) => DIMENSIONS.indexOf(d) + 1),
+  month: GRAIN_DIMENSIONS.month.map((d) => DIMENSIONS.indexOf(d) + 1),
+};
+
+/** Key positions of the envelope dimensions (those past the common ones). */
+const ENVELOPE_POSITIONS = DIMENSIONS.slice(COMMON.length).map((_, i) => COMMON.length + 1 + i);
+const blank = (key: string[], position: number): string[] => ((key[position] = ''), key);
+
 /**
  * A batch's rollup rows for `ROLLUP_SUMS_SQL`, summed exactly per key as the writer streams the rows:
- * each call is added to its hour, and at the end hours to their day and days to their month, so the
- * per-call work is done once for three grains.
+ * each call is added to its hour under every dimension (one map look-up per call: the envelope values
+ * vary little within a team, feature and user, so this has about as many groups as hours), and at the
+ * end these fold into each grain's own key, so the per-call work is done once for three grains.
  */
 export class RollupSums {
-  private readonly hours = new Map<string, Group>();
+  /** Per hour and common key, the groups that differ in their envelope (almost always one). */
+  private readonly hours = new Map<string, Group[]>();
 
   add(event: PricedCallEvent, period: string): void {
     const bucket = Math.floor(event.occurred_at / HOUR_MS) * HOUR_MS;
-    const key = [
-      period,
-      event.team_id,
-      event.feature,
-      event.workflow ?? '',
-      event.model,
-      event.provider,
-      event.environment,
-      event.user_ref ?? '',
-    ];
-    const id = `${bucket}\u0000${key.join('\u0000')}`;
-    let group = this.hours.get(id);
+    // The common dimensions key a map as before; the envelope ones are compared in place, which keeps
+    // the per-call cost of the hot path near what it was with the common key alone.
+    const id = `${bucket}\u0000${period}\u0000${event.team_id}\u0000${event.feature}\u0000${event.workflow ?? ''}\u0000${event.model}\u0000${event.provider}\u0000${event.environment}\u0000${event.user_ref ?? ''}`;
+    let variants = this.hours.get(id);
+    if (!variants) {
+      variants = [];
+      this.hours.set(id, variants);
+    }
+    let group: Group | undefined;
+    for (const candidate of variants)
+      if (
+        ENVELOPE_POSITIONS.every(
+          (p) => candidate.key[p] === (event[DIMENSIONS[p - 1] as RollupDimension] ?? ''),
+        )
+      ) {
+        group = candidate;
+        break;
+      }
     if (!group) {
+      const key: string[] = [period];
+      for (const dimension of DIMENSIONS) key.push(event[dimension] ?? '');
       group = { grain: 'hour', key, bucket, sums: MEASURES.map(() => 0) };
-      this.hours.set(id, group);
+      variants.push(group);
     }
     const late = isLateBooking(period, event.occurred_at);
     for (let m = 0; m < MEASURES.length; m += 1)
@@ -168,27 +220,46 @@ export class RollupSums {
 
   /** The statement's parameters: one array per column, hourly then daily then monthly rows. */
   params(): unknown[][] {
-    const days = coarser(this.hours.values(), 'day', (ms) => Math.floor(ms / DAY_MS) * DAY_MS);
-    const months = coarser(days, 'month', startOfMonth);
-    const rows = [...this.hours.values(), ...days, ...months];
+    const finest = [...this.hours.values()].flat();
+    // an hour key with one envelope (the usual case) is its own hourly row, envelope left out
+    const hours = [...this.hours.values()].flatMap((variants) =>
+      variants.length === 1
+        ? [
+            {
+              ...(variants[0] as Group),
+              key: ENVELOPE_POSITIONS.reduce(blank, [...(variants[0] as Group).key]),
+            },
+          ]
+        : coarser(variants, 'hour', (ms) => ms),
+    );
+    const days = coarser(finest, 'day', (ms) => Math.floor(ms / DAY_MS) * DAY_MS);
+    // from the finest groups, not the days: the month keys by tenant_ref, which the day does not
+    const months = coarser(finest, 'month', startOfMonth);
+    const rows = [...hours, ...days, ...months];
     return [
       rows.map((row) => row.grain),
       rows.map((row) => row.key[0]),
       rows.map((row) => new Date(row.bucket).toISOString()),
-      ...Array.from({ length: KEY_COUNT - 2 }, (_, k) => rows.map((row) => row.key[k + 1])),
+      ...DIMENSIONS.map((_, d) => rows.map((row) => row.key[d + 1])),
       ...MEASURES.map((_, m) => rows.map((row) => String(row.sums[m]))),
     ];
   }
 }
 
+/** Folds groups into a grain's buckets and key: the dimensions it does not key by become ''. */
 function coarser(groups: Iterable<Group>, grain: Grain, bucketOf: (ms: number) => number): Group[] {
+  const positions = GRAIN_POSITIONS[grain];
   const merged = new Map<string, Group>();
   for (const group of groups) {
     const bucket = bucketOf(group.bucket);
-    const id = `${bucket}\u0000${group.key.join('\u0000')}`;
+    let id = `${bucket}\u0000${group.key[0]}`;
+    for (const p of positions) id += `\u0000${group.key[p]}`;
     const into = merged.get(id);
-    if (!into) merged.set(id, { grain, key: group.key, bucket, sums: [...group.sums] });
-    else group.sums.forEach((value, m) => (into.sums[m] = addExact(into.sums[m] as number | bigint, value)));
+    if (!into) {
+      const key = group.key.map((value, p) => (p === 0 || positions.includes(p) ? value : ''));
+      merged.set(id, { grain, key, bucket, sums: [...group.sums] });
+    } else
+      group.sums.forEach((value, m) => (into.sums[m] = addExact(into.sums[m] as number | bigint, value)));
   }
   return [...merged.values()];
 }

@@ -279,6 +279,20 @@ export interface PricedCallEvent {
   workflow: null | string;
   /** Deployment environment. */
   environment: Environment;
+  /** Where the owning team came from (event, api key, service account, unattributed); null on calls priced before it was carried. */
+  owner_source: null | OwnerSource;
+  /** What kind of caller made the request. */
+  request_source: null | RequestSource;
+  /** API key id that made the call. */
+  api_key_id: null | string;
+  /** Service account that made the call. */
+  service_account: null | string;
+  /** Gateway or proxy that relayed the call. */
+  gateway_id: null | string;
+  /** Provider-side project or workspace. */
+  project_id: null | string;
+  /** Prompt template release. */
+  prompt_template_version: null | string;
   /** Canonical provider id. */
   provider: string;
   /** Model as requested. */

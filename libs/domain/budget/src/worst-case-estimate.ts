@@ -60,7 +60,7 @@ export function worstCaseCost(intent: SpendIntent, book: RateBook): WorstCase {
   let worst = -1n;
   try {
     for (const buckets of variants) {
-      const { total } = pricedComponents(buckets, resolution);
+      const { total_nanos: total } = pricedComponents(buckets, resolution).cost;
       if (total > worst) worst = total;
     }
   } catch (error) {

@@ -2,6 +2,7 @@ import {
   COST_COLUMNS,
   ZERO_COST,
   addCosts,
+  costComponentsOf,
   costDelta,
   costVectorOf,
   isBalanced,
@@ -53,5 +54,11 @@ describe('cost vectors', () => {
     expect(isZeroCost(ZERO_COST)).toBe(true);
     expect(isZeroCost(cost(1n))).toBe(false);
     expect(isBalanced(cost(2n, 1n))).toBe(false);
+  });
+
+  it('turns an exact cost into the numbers of a priced event and back, refusing what a number cannot hold', () => {
+    const exact = cost(7n, 7n);
+    expect(costVectorOf(costComponentsOf(exact))).toEqual(exact);
+    expect(() => costComponentsOf({ ...exact, total_nanos: 2n ** 53n })).toThrow(/total_nanos .* exceeds/);
   });
 });

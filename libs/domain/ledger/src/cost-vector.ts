@@ -32,6 +32,19 @@ export const ZERO_COST: Readonly<CostVector> = Object.freeze(
 export const costVectorOf = (cost: CostComponents): CostVector =>
   Object.fromEntries(COST_COLUMNS.map((c) => [c, BigInt(cost[c])])) as CostVector;
 
+/** An exact cost as a priced event carries it (Avro longs): refused past 2^53, never rounded. */
+export function costComponentsOf(cost: CostVector): CostComponents {
+  const components = {} as CostComponents;
+  for (const column of COST_COLUMNS) {
+    const value = cost[column];
+    if (value > MAX_SAFE || value < -MAX_SAFE)
+      throw new RangeError(`${column} ${value} nanos exceeds the exact range of an event field (2^53-1)`);
+    components[column] = Number(value);
+  }
+  return components;
+}
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 export const addCosts = (a: CostVector, b: CostVector): CostVector =>
   Object.fromEntries(COST_COLUMNS.map((c) => [c, a[c] + b[c]])) as CostVector;
 

@@ -4,3 +4,4 @@ export * from './cost-vector';
 export * from './ledger-row';
 export * from './ports';
 export * from './reprice';
+export * from './cost-breakdown';

@@ -74,6 +74,11 @@ export interface AdjustmentRow {
   bookedAt: number;
   teamId: string;
   userRef: string | null;
+  /** The call's rollup dimensions, so the delta lands in the same rollup rows as the call. */
+  tenantRef: string | null;
+  ownerSource: string | null;
+  projectId: string | null;
+  promptTemplateVersion: string | null;
   feature: string;
   workflow: string | null;
   environment: string;

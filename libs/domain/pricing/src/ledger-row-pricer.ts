@@ -1,4 +1,4 @@
-import type { CostVector, LedgerTokens, RowPricer } from '@tokentally/domain-ledger';
+import type { LedgerTokens, RowPricer } from '@tokentally/domain-ledger';
 import { pricedComponents, type RateBook } from './rate-book';
 import { resolveServedPricing } from './resolution';
 
@@ -37,25 +37,14 @@ export function ledgerRowPricer(book: RateBook): RowPricer {
     if ('problem' in served) return { problem: served.problem };
     const { resolution } = served;
     try {
-      const cost = pricedComponents(bucketsOf(row), resolution);
-      const vector: CostVector = {
-        uncached_input_nanos: cost.uncachedInput,
-        cache_read_nanos: cost.cacheRead,
-        cache_write_5m_nanos: cost.cacheWrite5m,
-        cache_write_1h_nanos: cost.cacheWrite1h,
-        output_nanos: cost.output,
-        reasoning_nanos: cost.reasoning,
-        request_fee_nanos: cost.requestFee,
-        units_nanos: cost.units,
-        total_nanos: cost.total,
-      };
+      const { cost } = pricedComponents(bucketsOf(row), resolution);
       return {
         card: { id: resolution.card.id, version: resolution.card.version },
         multiplier: resolution.multiplier
           ? { id: resolution.multiplier.id, version: resolution.multiplier.version }
           : null,
         fx: resolution.fx ? { id: resolution.fx.id } : null,
-        cost: vector,
+        cost,
       };
     } catch (error) {
       return { problem: error instanceof Error ? error.message : String(error) };

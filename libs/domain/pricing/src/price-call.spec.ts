@@ -2,15 +2,15 @@ import { priceCall, type PricedComponents } from './price-call';
 import { buckets, card } from './spec-builders';
 
 /** The components added up here, apart from priceCall's own total. */
-const sumOfComponents = (p: PricedComponents): bigint =>
-  p.uncachedInput +
-  p.cacheRead +
-  p.cacheWrite5m +
-  p.cacheWrite1h +
-  p.output +
-  p.reasoning +
-  p.requestFee +
-  p.units;
+const sumOfComponents = ({ cost: p }: PricedComponents): bigint =>
+  p.uncached_input_nanos +
+  p.cache_read_nanos +
+  p.cache_write_5m_nanos +
+  p.cache_write_1h_nanos +
+  p.output_nanos +
+  p.reasoning_nanos +
+  p.request_fee_nanos +
+  p.units_nanos;
 
 const sonnet = card(
   {
@@ -43,10 +43,12 @@ describe('priceCall (golden, by hand)', () => {
     // 3 x 3.00/1M = 9,000 nanos; 12,304 x 3.75/1M = 46,140,000; 550 x 15.00/1M = 8,250,000 -> 54,399,000
     const priced = priceCall(buckets({ uncached_input: 3, cache_write_5m: 12_304, output: 550 }), sonnet);
     expect(priced).toMatchObject({
-      uncachedInput: 9_000n,
-      cacheWrite5m: 46_140_000n,
-      output: 8_250_000n,
-      total: 54_399_000n,
+      cost: {
+        uncached_input_nanos: 9_000n,
+        cache_write_5m_nanos: 46_140_000n,
+        output_nanos: 8_250_000n,
+        total_nanos: 54_399_000n,
+      },
       tier: null,
     });
   });
@@ -55,17 +57,18 @@ describe('priceCall (golden, by hand)', () => {
     // 86 x 2.50 = 215,000; 1,920 x 1.25 = 2,400,000; 300 x 10.00 = 3,000,000 -> 5,615,000
     const gpt4o = card({ uncachedInput: '2.50', cacheRead: '1.25', output: '10.00' });
     expect(
-      priceCall(buckets({ uncached_input: 86, cache_read: 1_920, output: 300, reasoning: 192 }), gpt4o).total,
+      priceCall(buckets({ uncached_input: 86, cache_read: 1_920, output: 300, reasoning: 192 }), gpt4o).cost
+        .total_nanos,
     ).toBe(5_615_000n);
   });
 
   it('long-context tier is a cliff on the whole input, cache included', () => {
     // 50,000 x 6.00 = 300,000,000; 200,000 x 0.60 = 120,000,000; 1,000 x 22.50 = 22,500,000 -> 442,500,000
     const above = priceCall(buckets({ uncached_input: 50_000, cache_read: 200_000, output: 1_000 }), sonnet);
-    expect(above).toMatchObject({ total: 442_500_000n, tier: 'long_context' });
+    expect(above).toMatchObject({ cost: { total_nanos: 442_500_000n }, tier: 'long_context' });
     // exactly 200,000 is not above: 1,000 x 3.00 = 3,000,000; 199,000 x 0.30 = 59,700,000; 1,000 x 15 = 15,000,000
     const at = priceCall(buckets({ uncached_input: 1_000, cache_read: 199_000, output: 1_000 }), sonnet);
-    expect(at).toMatchObject({ total: 77_700_000n, tier: null });
+    expect(at).toMatchObject({ cost: { total_nanos: 77_700_000n }, tier: null });
   });
 
   it('1-hour cache writes, priced units and a per-request fee', () => {
@@ -75,10 +78,12 @@ describe('priceCall (golden, by hand)', () => {
       prices: { ...sonnet.prices, perRequest: '0.0004' },
     });
     expect(priced).toMatchObject({
-      cacheWrite1h: 12_000_000n,
-      units: 20_000_000n,
-      requestFee: 400_000n,
-      total: 32_400_000n,
+      cost: {
+        cache_write_1h_nanos: 12_000_000n,
+        units_nanos: 20_000_000n,
+        request_fee_nanos: 400_000n,
+        total_nanos: 32_400_000n,
+      },
     });
   });
 
@@ -86,9 +91,11 @@ describe('priceCall (golden, by hand)', () => {
     // 500 nanos per 1M tokens: 1,000 tokens -> 0.5 nano -> 0 (even); 3,000 tokens -> 1.5 -> 2 (even)
     const tiny = card({ uncachedInput: '0.0000005', output: '0.0000005' });
     expect(priceCall(buckets({ uncached_input: 1_000, output: 3_000 }), tiny)).toMatchObject({
-      uncachedInput: 0n,
-      output: 2n,
-      total: 2n,
+      cost: {
+        uncached_input_nanos: 0n,
+        output_nanos: 2n,
+        total_nanos: 2n,
+      },
     });
   });
 
@@ -96,9 +103,11 @@ describe('priceCall (golden, by hand)', () => {
     // output 1,000 of which 400 reasoning: 600 x 10.00 = 6,000,000 + 400 x 12.00 = 4,800,000
     const apart = card({ uncachedInput: '1', output: '10.00', reasoning: '12.00' });
     expect(priceCall(buckets({ output: 1_000, reasoning: 400 }), apart)).toMatchObject({
-      output: 6_000_000n,
-      reasoning: 4_800_000n,
-      total: 10_800_000n,
+      cost: {
+        output_nanos: 6_000_000n,
+        reasoning_nanos: 4_800_000n,
+        total_nanos: 10_800_000n,
+      },
     });
   });
 
@@ -132,14 +141,14 @@ describe('priceCall properties', () => {
   it('total is exactly the sum of its components, in BigInt', () => {
     for (const b of samples) {
       const p = priceCall(b, gpt);
-      expect(typeof p.total).toBe('bigint');
-      expect(p.total).toBe(sumOfComponents(p));
+      expect(typeof p.cost.total_nanos).toBe('bigint');
+      expect(p.cost.total_nanos).toBe(sumOfComponents(p));
     }
   });
 
   it('cost never decreases when any bucket grows', () => {
     for (const b of samples.slice(0, 60)) {
-      const base = priceCall(b, gpt).total;
+      const base = priceCall(b, gpt).cost.total_nanos;
       for (const key of [
         'uncached_input',
         'cache_read',
@@ -147,7 +156,7 @@ describe('priceCall properties', () => {
         'cache_write_1h',
         'output',
       ] as const) {
-        expect(priceCall({ ...b, [key]: b[key] + 1_000 }, gpt).total >= base).toBe(true);
+        expect(priceCall({ ...b, [key]: b[key] + 1_000 }, gpt).cost.total_nanos >= base).toBe(true);
       }
     }
   });
@@ -156,18 +165,20 @@ describe('priceCall properties', () => {
     const adjustments = { multiplier: '0.87', multiplierAppliesTo: 'all' as const, usdPerUnit: '1.0825' };
     for (const b of samples.slice(0, 100)) {
       const p = priceCall({ ...b, units: { web_search_requests: b.output % 7 } }, sonnet, adjustments);
-      const { tier, ...money } = p;
+      const { tier, cost, originalTotal } = p;
       expect(tier === null || typeof tier === 'string').toBe(true);
-      for (const value of Object.values(money)) expect(typeof value).toBe('bigint');
-      expect(p.total).toBe(sumOfComponents(p));
+      for (const value of [...Object.values(cost), originalTotal]) expect(typeof value).toBe('bigint');
+      expect(p.cost.total_nanos).toBe(sumOfComponents(p));
     }
   });
 
   it('cost never decreases when a multiplier or an FX rate grows', () => {
     for (const b of samples.slice(0, 60)) {
-      const low = priceCall(b, gpt, { multiplier: '0.9', usdPerUnit: '1.01' }).total;
-      expect(priceCall(b, gpt, { multiplier: '0.91', usdPerUnit: '1.01' }).total >= low).toBe(true);
-      expect(priceCall(b, gpt, { multiplier: '0.9', usdPerUnit: '1.02' }).total >= low).toBe(true);
+      const low = priceCall(b, gpt, { multiplier: '0.9', usdPerUnit: '1.01' }).cost.total_nanos;
+      expect(priceCall(b, gpt, { multiplier: '0.91', usdPerUnit: '1.01' }).cost.total_nanos >= low).toBe(
+        true,
+      );
+      expect(priceCall(b, gpt, { multiplier: '0.9', usdPerUnit: '1.02' }).cost.total_nanos >= low).toBe(true);
     }
   });
 });

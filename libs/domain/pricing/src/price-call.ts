@@ -1,18 +1,11 @@
 import type { BillableBuckets } from '@tokentally/contracts';
+import type { CostComponent, CostVector } from '@tokentally/domain-ledger';
 import { NANOS_PER_UNIT, divideHalfEven, parseDecimalToNanos } from '@tokentally/domain-money';
 import type { RateCard, RatePrices, RateTier } from './rate-card';
 
 export interface PricedComponents {
-  uncachedInput: bigint;
-  cacheRead: bigint;
-  cacheWrite5m: bigint;
-  cacheWrite1h: bigint;
-  output: bigint;
-  reasoning: bigint;
-  requestFee: bigint;
-  units: bigint;
-  /** Exactly the sum of the components above, in nano-USD. */
-  total: bigint;
+  /** Every component in nano-USD, and `total_nanos` exactly their sum: the ledger's cost vector. */
+  cost: CostVector;
   /** The same call in the card's own currency (nanos of that currency), each component rounded once. */
   originalTotal: bigint;
   /** The tier applied, or null for the base prices. */
@@ -41,8 +34,6 @@ function nanosOf(text: string): bigint {
   }
   return nanos;
 }
-
-type ComponentName = Exclude<keyof PricedComponents, 'total' | 'originalTotal' | 'tier'>;
 
 /**
  * Exact cost of one call. Every component is computed from its exact rational value
@@ -79,22 +70,25 @@ export function priceCall(
   if (factor < 0n || fx <= 0n) throw new RangeError('multiplier and FX rate must be positive');
   const extrasFactor = adjustments.multiplierAppliesTo === 'all' ? factor : NANOS_PER_UNIT;
 
-  const usd = {} as Record<ComponentName, bigint>;
+  const usd = {} as CostVector;
+  let total = 0n;
   let originalTotal = 0n;
   /** numerator / denominator is the exact amount in the card's currency before the multiplier. */
   const unscaled = fx === NANOS_PER_UNIT;
-  const book = (name: ComponentName, numerator: bigint, denominator: bigint, scale: bigint): void => {
+  const book = (name: CostComponent, numerator: bigint, denominator: bigint, scale: bigint): void => {
     // the same rounding as the general case, with smaller BigInts when nothing scales (most calls)
     const original =
       scale === NANOS_PER_UNIT
         ? divideHalfEven(numerator, denominator)
         : divideHalfEven(numerator * scale, denominator * NANOS_PER_UNIT);
-    usd[name] = unscaled
+    const amount = unscaled
       ? original
       : divideHalfEven(numerator * scale * fx, denominator * NANOS_PER_UNIT * NANOS_PER_UNIT);
+    usd[`${name}_nanos`] = amount;
+    total += amount;
     originalTotal += original;
   };
-  const tokens = (name: ComponentName, count: number, price: string | undefined, fallback?: string) => {
+  const tokens = (name: CostComponent, count: number, price: string | undefined, fallback?: string) => {
     if (count === 0) return book(name, 0n, 1n, factor);
     const chosen = price ?? fallback;
     if (chosen === undefined)
@@ -103,18 +97,18 @@ export function priceCall(
   };
 
   const reasoningApart = prices.reasoning !== undefined;
-  tokens('uncachedInput', buckets.uncached_input, prices.uncachedInput);
-  tokens('cacheRead', buckets.cache_read, prices.cacheRead, prices.uncachedInput);
-  tokens('cacheWrite5m', buckets.cache_write_5m, prices.cacheWrite5m, prices.uncachedInput);
+  tokens('uncached_input', buckets.uncached_input, prices.uncachedInput);
+  tokens('cache_read', buckets.cache_read, prices.cacheRead, prices.uncachedInput);
+  tokens('cache_write_5m', buckets.cache_write_5m, prices.cacheWrite5m, prices.uncachedInput);
   tokens(
-    'cacheWrite1h',
+    'cache_write_1h',
     buckets.cache_write_1h,
     prices.cacheWrite1h,
     prices.cacheWrite5m ?? prices.uncachedInput,
   );
   tokens('output', reasoningApart ? buckets.output - buckets.reasoning : buckets.output, prices.output);
   tokens('reasoning', reasoningApart ? buckets.reasoning : 0, prices.reasoning);
-  book('requestFee', prices.perRequest === undefined ? 0n : nanosOf(prices.perRequest), 1n, extrasFactor);
+  book('request_fee', prices.perRequest === undefined ? 0n : nanosOf(prices.perRequest), 1n, extrasFactor);
   let units = 0n;
   for (const [name, count] of Object.entries(buckets.units)) {
     if (count === 0) continue;
@@ -124,6 +118,6 @@ export function priceCall(
   }
   book('units', units, 1n, extrasFactor);
 
-  const total = Object.values(usd).reduce((sum, value) => sum + value, 0n);
-  return { ...usd, total, originalTotal, tier: tier?.name ?? null };
+  usd.total_nanos = total;
+  return { cost: usd, originalTotal, tier: tier?.name ?? null };
 }

@@ -1,4 +1,5 @@
 import type { EnrichedCallEvent, PricedCallEvent } from '@tokentally/contracts';
+import { costComponentsOf } from '@tokentally/domain-ledger';
 import { nanosToSafeNumber } from '@tokentally/domain-money';
 import type { PriceCatalog } from './catalog';
 import { priceCall, type PricedComponents } from './price-call';
@@ -53,22 +54,7 @@ function eventCost(
 ): EventCost | { problem: string } {
   const fast =
     resolution.multiplier || resolution.fx ? undefined : priceCallInSafeIntegers(buckets, resolution.card);
-  if (fast)
-    return {
-      cost: {
-        uncached_input_nanos: fast.uncachedInput,
-        cache_read_nanos: fast.cacheRead,
-        cache_write_5m_nanos: fast.cacheWrite5m,
-        cache_write_1h_nanos: fast.cacheWrite1h,
-        output_nanos: fast.output,
-        reasoning_nanos: fast.reasoning,
-        request_fee_nanos: fast.requestFee,
-        units_nanos: fast.units,
-        total_nanos: fast.total,
-      },
-      originalTotal: fast.total,
-      pricingTier: fast.tier,
-    };
+  if (fast) return { cost: fast.cost, originalTotal: fast.cost.total_nanos, pricingTier: fast.tier };
   let exact: PricedComponents;
   try {
     exact = pricedComponents(buckets, resolution);
@@ -76,17 +62,7 @@ function eventCost(
     return { problem: (error as Error).message };
   }
   return {
-    cost: {
-      uncached_input_nanos: nanosToSafeNumber(exact.uncachedInput),
-      cache_read_nanos: nanosToSafeNumber(exact.cacheRead),
-      cache_write_5m_nanos: nanosToSafeNumber(exact.cacheWrite5m),
-      cache_write_1h_nanos: nanosToSafeNumber(exact.cacheWrite1h),
-      output_nanos: nanosToSafeNumber(exact.output),
-      reasoning_nanos: nanosToSafeNumber(exact.reasoning),
-      request_fee_nanos: nanosToSafeNumber(exact.requestFee),
-      units_nanos: nanosToSafeNumber(exact.units),
-      total_nanos: nanosToSafeNumber(exact.total),
-    },
+    cost: costComponentsOf(exact.cost),
     originalTotal: nanosToSafeNumber(exact.originalTotal),
     pricingTier: exact.tier,
   };
@@ -129,6 +105,14 @@ export function priceEnrichedCall(
       feature: event.feature,
       workflow: event.workflow,
       environment: event.environment,
+      // the ownership envelope travels to the ledger: template drift, coverage, provider accounts
+      owner_source: event.owner_source,
+      request_source: event.request_source,
+      api_key_id: event.api_key_id,
+      service_account: event.service_account,
+      gateway_id: event.gateway_id,
+      project_id: event.project_id,
+      prompt_template_version: event.prompt_template_version,
       provider: event.provider,
       model: event.model,
       response_model: event.response_model,

@@ -1,3 +1,4 @@
+import { COST_COLUMNS } from '@tokentally/domain-ledger';
 import { PriceCatalog } from './catalog';
 import { priceCall } from './price-call';
 import type { RateCard } from './rate-card';
@@ -56,15 +57,7 @@ const cards: RateCard[] = [
 ];
 
 const asNumbers = (p: ReturnType<typeof priceCall>) => ({
-  uncachedInput: Number(p.uncachedInput),
-  cacheRead: Number(p.cacheRead),
-  cacheWrite5m: Number(p.cacheWrite5m),
-  cacheWrite1h: Number(p.cacheWrite1h),
-  output: Number(p.output),
-  reasoning: Number(p.reasoning),
-  requestFee: Number(p.requestFee),
-  units: Number(p.units),
-  total: Number(p.total),
+  cost: Object.fromEntries(COST_COLUMNS.map((column) => [column, Number(p.cost[column])])),
   tier: p.tier,
 });
 
@@ -120,17 +113,17 @@ describe('priceCallInSafeIntegers', () => {
     // 1 token at $0.0005 per 1M = 0.5 nano -> 0; 3 tokens = 1.5 nanos -> 2
     const half = card({ uncachedInput: '0.0005', output: '0.0015' });
     expect(priceCallInSafeIntegers(buckets({ uncached_input: 1, output: 1 }), half)).toMatchObject({
-      uncachedInput: 0,
-      output: 2,
-      total: 2,
+      cost: { uncached_input_nanos: 0, output_nanos: 2, total_nanos: 2 },
     });
   });
 
   it('leaves to the BigInt reference what it cannot do exactly or must refuse', () => {
     const gpt = card({ uncachedInput: '2.5', output: '10', reasoning: '10' });
     // 4e6 tokens x 2.5e9 nanos per 1M = 1e16 is past 2^53, yet the split price keeps it exact
-    expect(priceCallInSafeIntegers(buckets({ uncached_input: 4_000_000 }), gpt)?.total).toBe(10_000_000_000);
-    expect(priceCall(buckets({ uncached_input: 4_000_000 }), gpt).total).toBe(10_000_000_000n);
+    expect(priceCallInSafeIntegers(buckets({ uncached_input: 4_000_000 }), gpt)?.cost.total_nanos).toBe(
+      10_000_000_000,
+    );
+    expect(priceCall(buckets({ uncached_input: 4_000_000 }), gpt).cost.total_nanos).toBe(10_000_000_000n);
     // a count whose cost passes 2^53 nanos ($9M) is BigInt's to do (and to refuse on the event)
     expect(priceCallInSafeIntegers(buckets({ output: 2 ** 50 }), gpt)).toBeUndefined();
     // reasoning above output, a fractional count, an unpriced unit: the reference decides

@@ -1,4 +1,4 @@
-import type { BillableBuckets } from '@tokentally/contracts';
+import type { BillableBuckets, CostComponents } from '@tokentally/contracts';
 import { parseDecimalToNanos } from '@tokentally/domain-money';
 import type { RateCard, RatePrices } from './rate-card';
 
@@ -12,15 +12,8 @@ import type { RateCard, RatePrices } from './rate-card';
  * says what is wrong. `safe-integer-pricing.spec.ts` checks both agree over many random calls.
  */
 export interface SafeIntegerComponents {
-  uncachedInput: number;
-  cacheRead: number;
-  cacheWrite5m: number;
-  cacheWrite1h: number;
-  output: number;
-  reasoning: number;
-  requestFee: number;
-  units: number;
-  total: number;
+  /** The priced event's own cost record: every component and `total_nanos`, their exact sum. */
+  cost: CostComponents;
   tier: string | null;
 }
 
@@ -162,15 +155,17 @@ export function priceCallInSafeIntegers(
   // NaN anywhere makes the total NaN; a total past 2^53 could have been rounded
   if (!(total <= MAX)) return undefined;
   return {
-    uncachedInput,
-    cacheRead,
-    cacheWrite5m,
-    cacheWrite1h,
-    output,
-    reasoning,
-    requestFee,
-    units,
-    total,
+    cost: {
+      uncached_input_nanos: uncachedInput,
+      cache_read_nanos: cacheRead,
+      cache_write_5m_nanos: cacheWrite5m,
+      cache_write_1h_nanos: cacheWrite1h,
+      output_nanos: output,
+      reasoning_nanos: reasoning,
+      request_fee_nanos: requestFee,
+      units_nanos: units,
+      total_nanos: total,
+    },
     tier,
   };
 }

@@ -1,64 +1,10 @@
+import {
+  COST_COMPONENTS,
+  type AdjustmentRecord,
+  type CostComponent,
+  type LedgerRow,
+} from '@tokentally/domain-ledger';
 import { nanosToDecimal } from '@tokentally/domain-money';
-
-const COMPONENTS = [
-  'uncached_input',
-  'cache_read',
-  'cache_write_5m',
-  'cache_write_1h',
-  'output',
-  'reasoning',
-  'request_fee',
-  'units',
-] as const;
-type Component = (typeof COMPONENTS)[number];
-type Costs = Record<`${Component}_nanos` | 'total_nanos', bigint>;
-
-/** A ledger row as explain needs it (structurally the ledger table's row). */
-export interface ExplainableCall extends Costs {
-  event_id: string;
-  occurred_at: Date;
-  period: string;
-  span_id: string | null;
-  parent_span_id: string | null;
-  team_id: string;
-  user_ref: string | null;
-  feature: string;
-  workflow: string | null;
-  environment: string;
-  provider: string;
-  model: string;
-  region: string | null;
-  service_tier: string | null;
-  pricing_tier: string | null;
-  attempt: number | null;
-  is_retry: boolean;
-  is_fallback: boolean;
-  status_code: number | null;
-  uncached_input_tokens: bigint;
-  cache_read_tokens: bigint;
-  cache_write_5m_tokens: bigint;
-  cache_write_1h_tokens: bigint;
-  output_tokens: bigint;
-  reasoning_tokens: bigint;
-  units: Record<string, number>;
-  rate_card_id: string;
-  rate_card_version: string;
-  rate_multiplier_id: string | null;
-  rate_multiplier: string | null;
-  original_currency: string;
-  original_total_minor: bigint | null;
-  fx_rate_id: string | null;
-}
-
-export interface ExplainableAdjustment extends Costs {
-  adjustment_id: string;
-  event_id: string;
-  period: string;
-  rate_card_id: string;
-  rate_card_version: string;
-  reason: string;
-  created_at: Date;
-}
 
 const usd = (nanos: bigint): { nanos: string; usd: string } => ({
   nanos: nanos.toString(),
@@ -66,16 +12,17 @@ const usd = (nanos: bigint): { nanos: string; usd: string } => ({
 });
 
 /**
- * A request's cost, call by call: owner, tokens per bucket, the rate card (and multiplier, FX) that
- * priced it, every component, adjustments booked by re-pricing, and the totals. Money is exact: nanos
- * as integer strings plus the exact decimal USD.
+ * A request's cost, call by call, from its ledger rows and adjustments as the ledger reads them back:
+ * owner, tokens per bucket, the rate card (and multiplier, FX) that priced it, every component,
+ * adjustments booked by re-pricing, and the totals. Money is exact: nanos as integer strings plus the
+ * exact decimal USD.
  */
 export function explainTrace(
   traceId: string,
-  calls: readonly ExplainableCall[],
-  adjustments: readonly ExplainableAdjustment[],
+  calls: readonly LedgerRow[],
+  adjustments: readonly AdjustmentRecord[],
 ) {
-  const adjustmentsOf = new Map<string, ExplainableAdjustment[]>();
+  const adjustmentsOf = new Map<string, AdjustmentRecord[]>();
   for (const adjustment of adjustments)
     adjustmentsOf.set(adjustment.event_id, [...(adjustmentsOf.get(adjustment.event_id) ?? []), adjustment]);
   let total = 0n;
@@ -127,9 +74,9 @@ export function explainTrace(
         fx_rate_id: call.fx_rate_id,
       },
       cost: Object.fromEntries([
-        ...COMPONENTS.map((c) => [c, usd(call[`${c}_nanos`])] as const),
+        ...COST_COMPONENTS.map((c) => [c, usd(call[`${c}_nanos`])] as const),
         ['total', usd(call.total_nanos)] as const,
-      ]) as Record<Component | 'total', { nanos: string; usd: string }>,
+      ]) as Record<CostComponent | 'total', { nanos: string; usd: string }>,
       adjustments: own.map((a) => ({
         adjustment_id: a.adjustment_id,
         period: a.period,

@@ -13,6 +13,9 @@ export interface OutgoingRecord<T> {
 
 const MAX_MESSAGES_PER_REQUEST = 1000;
 
+/** What a pipeline needs of a producer (a port): fast tests pass an in-memory recorder instead. */
+export type RecordSender = Pick<AvroProducer, 'send'>;
+
 /**
  * kafkajs does no batching of its own, so callers hand over whole batches (typically the output of one
  * consumed batch) and this producer sends them with `sendBatch`, chunked to stay under the broker's

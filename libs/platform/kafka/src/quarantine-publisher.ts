@@ -1,6 +1,6 @@
 import { TOPICS, type QuarantineRecord, type TopicSpec } from '@tokentally/contracts';
 import type { ServiceMetrics } from '@tokentally/platform-observability';
-import type { AvroProducer } from './avro-producer';
+import type { RecordSender } from './avro-producer';
 import type { ConsumedRecord, PoisonMessage } from './batch-consumer';
 import type { PayloadSeal } from './payload-seal';
 import {
@@ -31,7 +31,7 @@ export class QuarantinePublisher {
   private readonly clock: () => number;
 
   constructor(
-    private readonly producer: AvroProducer,
+    private readonly producer: RecordSender,
     private readonly options: QuarantineOptions,
   ) {
     this.topic = options.topic ?? TOPICS.quarantine;
@@ -79,3 +79,6 @@ export class QuarantinePublisher {
       this.options.metrics?.eventsQuarantined.inc({ stage: record.stage, reason: record.reason });
   }
 }
+
+/** What a pipeline needs of the quarantine (a port). */
+export type QuarantineSink = Pick<QuarantinePublisher, 'fromConsumed' | 'publish'>;
