@@ -80,6 +80,13 @@ function priced(
     fx_rate_id: null,
     priced_at: at,
     priced_model: null,
+    owner_source: 'event',
+    request_source: null,
+    api_key_id: null,
+    service_account: null,
+    gateway_id: null,
+    project_id: null,
+    prompt_template_version: null,
     ...o,
   };
   delete (event as { template?: string }).template;
