@@ -11,7 +11,7 @@ import { createPool } from '@tokentally/platform-db';
  *
  *   npm test                 everything
  *   npm test -- unit         static checks + unit tests only (no stack needed)
- *   npm test -- integration  integration suites only
+ *   npm test -- integration  integration suites only (then the leak audit: tools/test/leak-audit.ts)
  */
 const ROOT = path.resolve(__dirname, '../..');
 const OUT = path.join(ROOT, '.tmp', 'test-results');
@@ -150,6 +150,8 @@ async function main(): Promise<void> {
     }
     await vacuumTestDatabase();
     jest('integration');
+    // after every suite has planted its raw ids, prompts and keys: none may be stored or published
+    check('leak-audit', process.execPath, [path.join(ROOT, 'tools/bin/ts.js'), 'tools/test/leak-audit.ts']);
   }
   console.log(`\n=== summary (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   for (const failure of tally.failures) console.log(`  FAILED: ${failure}`);
