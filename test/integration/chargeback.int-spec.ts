@@ -254,7 +254,9 @@ allocation_rules:
     expect(closedText).toMatch(new RegExp(`period ${PERIOD} closed: .* sha256 [0-9a-f]{64}`));
     const hash = /sha256 ([0-9a-f]{64})/.exec(closedText)?.[1];
     expect(closedText).toMatch(
-      new RegExp(`published \\d+ statement lines of ${PERIOD} to llm.chargeback.v1`),
+      new RegExp(
+        `published \\d+ statement lines of ${PERIOD} to ${TOPICS.chargeback.name.replace(/\./g, '\\.')}`,
+      ),
     );
     const published = new Map<string, ChargebackLine>();
     const reader = new BatchConsumer(harness.kafka, harness.registry, {
