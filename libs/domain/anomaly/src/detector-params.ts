@@ -1,0 +1,43 @@
+import type { LifecycleParams } from './alert-lifecycle';
+import { MINUTE_MS, type BaselineParams } from './seasonal-history';
+
+/** What the detector is tuned by; the service reads each from its environment (ANOMALY_*). */
+export interface DetectorParams extends BaselineParams, LifecycleParams {
+  /** Sliding windows evaluated at every closed minute, in minutes (short ones catch a spike fast). */
+  windowsMinutes: number[];
+  /** A spike: observed >= spikeRatio x baseline ... */
+  spikeRatio: number;
+  /** ... and the excess, projected to an hour, >= this many nano-USD (nobody is paged for cents). */
+  minImpactPerHourNanos: number;
+  /** ... and the excess >= noiseZ x the noise of the window (Poisson on calls plus weekly spread). */
+  noiseZ: number;
+  /** A drop: observed <= dropRatio x baseline over the longest window, with the same impact floor. */
+  dropRatio: number;
+  /** How long after a minute ends calls for it are still counted (event time); later ones are late. */
+  latenessMs: number;
+  /** A team with no call for this long behind the busiest team is closed up to there (0: never). */
+  idleCloseMs: number;
+  /**
+   * A team's clock is the slowest of the sources (Kafka partitions) carrying it, so a partition read
+   * ahead of the others in a backfill does not make their calls late; a source this far behind the
+   * team's latest call is taken as idle for the team.
+   */
+  sourceIdleMs: number;
+}
+
+export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
+  weeks: 4,
+  minWeeks: 2,
+  jitterMs: 15 * MINUTE_MS,
+  windowsMinutes: [5, 60],
+  spikeRatio: 1.5,
+  minImpactPerHourNanos: 20_000_000_000,
+  noiseZ: 4,
+  dropRatio: 0.5,
+  latenessMs: 60_000,
+  idleCloseMs: 10 * MINUTE_MS,
+  sourceIdleMs: 10 * MINUTE_MS,
+  resolveAfterMinutes: 15,
+  updateGrowth: 0.5,
+  criticalPerHourNanos: 200_000_000_000,
+};
