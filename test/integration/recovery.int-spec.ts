@@ -169,9 +169,9 @@ describe('recovery: nothing a producer sends stops a partition, stops commit, re
     await waitUntil(
       'first enricher joined',
       async () =>
-        /"consumer:llm.calls.raw.v1":\{"status":"up"[^}]*"detail":"running"/.test(
-          await (await fetch(`${first.url}/health`)).text(),
-        ),
+        new RegExp(
+          `"consumer:${TOPICS.rawCalls.name.replace(/\./g, '\\.')}":\\{"status":"up"[^}]*"detail":"running"`,
+        ).test(await (await fetch(`${first.url}/health`)).text()),
       60000,
     );
     await first.kill();

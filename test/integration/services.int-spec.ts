@@ -20,6 +20,7 @@ describe('walking skeleton: every service boots on the real stack', () => {
     await harness.start();
     await harness.skipToEnd(group('enricher'), TOPICS.rawCalls.name);
     await harness.skipToEnd(group('pricer'), TOPICS.enrichedCalls.name);
+    await harness.skipToEnd(group('anomaly-detector'), TOPICS.pricedCalls.name);
     services.forEach((service) => service.start());
   });
   afterAll(async () => {
@@ -56,14 +57,13 @@ describe('walking skeleton: every service boots on the real stack', () => {
       Object.keys(
         ((await (await fetch(`${service.url}/health`)).json()) as { checks: object }).checks,
       ).sort();
-    expect(await checksOf(services[0] as ServiceProcess)).toEqual([
-      'consumer:llm.calls.raw.v1',
-      'kafka',
-      'postgres',
-      'redis',
-      'schema-registry',
-    ]);
-    expect(await checksOf(services[2] as ServiceProcess)).toEqual(['kafka', 'redis', 'schema-registry']);
+    // topic names carry the suites' prefix (TOKENTALLY_TOPIC_PREFIX), so they come from the registry
+    const consuming = (topic: string): string[] =>
+      [`consumer:${topic}`, 'kafka', 'postgres', 'redis', 'schema-registry'].sort();
+    expect(await checksOf(services[0] as ServiceProcess)).toEqual(consuming(TOPICS.rawCalls.name));
+    expect(await checksOf(services[1] as ServiceProcess)).toEqual(consuming(TOPICS.enrichedCalls.name));
+    expect(await checksOf(services[2] as ServiceProcess)).toEqual(consuming(TOPICS.pricedCalls.name));
+    expect(await checksOf(services[3] as ServiceProcess)).toEqual(['kafka', 'postgres', 'schema-registry']);
   });
 
   it('shuts down cleanly on SIGTERM', async () => {
