@@ -74,6 +74,25 @@ describe('reprice', () => {
     ]);
   });
 
+  it("carries the call's rollup dimensions, so the delta lands in its rollup rows", async () => {
+    const envelope = {
+      user_ref: 'k1:user',
+      tenant_ref: 'k1:tenant',
+      owner_source: 'api_key',
+      project_id: 'proj_abc',
+      prompt_template_version: 'answer-v7',
+    };
+    const ledger = new FakeLedger([[{ ...row(1, 'search', 100n), ...envelope }]]);
+    await reprice(ledger, pricer, { scope, reason: 'fix', dryRun: false });
+    expect([...ledger.adjustments.values()][0]).toMatchObject({
+      userRef: 'k1:user',
+      tenantRef: 'k1:tenant',
+      ownerSource: 'api_key',
+      projectId: 'proj_abc',
+      promptTemplateVersion: 'answer-v7',
+    });
+  });
+
   it('is idempotent: the same reprice again writes nothing new', async () => {
     const ledger = new FakeLedger(pages());
     await reprice(ledger, pricer, { scope, reason: 'fix', dryRun: false });
