@@ -1,51 +1,8 @@
 import type { RawCallEvent } from '@tokentally/contracts';
+import { rawEvent } from './spec-builders';
 import { isForbiddenName, isForbiddenValue, redactForbiddenContent } from './redaction';
 
-function raw(overrides: Partial<RawCallEvent> = {}): RawCallEvent {
-  return {
-    event_id: 'e1',
-    trace_id: 't1',
-    span_id: null,
-    parent_span_id: null,
-    provider_request_id: null,
-    occurred_at: 1_790_000_000_000,
-    team_id: 'search',
-    user_id: null,
-    tenant_id: null,
-    feature: 'answers',
-    workflow: null,
-    environment: 'prod',
-    request_source: null,
-    api_key_id: null,
-    service_account: null,
-    gateway_id: null,
-    project_id: null,
-    prompt_template_version: null,
-    provider: 'openai',
-    model: 'gpt-4o',
-    response_model: null,
-    region: null,
-    service_tier: null,
-    usage: {
-      input_tokens: 1,
-      output_tokens: 1,
-      cached_input_tokens: null,
-      cache_write_tokens: null,
-      cache_write_1h_tokens: null,
-      reasoning_tokens: null,
-      units: {},
-    },
-    raw_usage_json: null,
-    attempt: null,
-    is_retry: null,
-    is_fallback: null,
-    status_code: null,
-    latency_ms: null,
-    streamed: null,
-    attributes: {},
-    ...overrides,
-  };
-}
+const raw = (overrides: Partial<RawCallEvent> = {}): RawCallEvent => rawEvent(overrides);
 
 describe('the scrubber: names and values that carry prompts, credentials or personal data', () => {
   it.each([
