@@ -13,6 +13,7 @@ import { silentLogger } from '@tokentally/platform-observability';
 import { buildEnrichedCallEvent, stackEnv, waitUntil } from '@tokentally/testing';
 import { build, compiledServiceEntry } from '../build/build';
 import { openScratchDatabase, stackDatabaseUrl } from '../scratch-database';
+import { jsonPost, openLoop } from './loopback-load';
 
 const PORT = 3298;
 const TOKEN = `bench-budget-token-${randomBytes(8).toString('hex')}`;
@@ -69,30 +70,13 @@ const percentile = (sorted: number[], p: number): number =>
 
 /** Open loop at a fixed offered rate: latency as a caller sees it, not as a closed loop hides it. */
 async function latencyAt(team: string, perSecond: number, seconds: number): Promise<void> {
-  const latencies: number[] = [];
-  const tick = 10;
-  const perTick = (perSecond * tick) / 1000;
-  const pending: Promise<void>[] = [];
-  const started = Date.now();
-  for (let t = 0; t < seconds * 1000; t += tick) {
-    const due = started + t;
-    const wait = due - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    for (let i = 0; i < perTick; i++) {
-      const sent = process.hrtime.bigint();
-      pending.push(
-        post(question(team, 1000, 500)).then(
-          () => void latencies.push(Number(process.hrtime.bigint() - sent) / 1e6),
-        ),
-      );
-    }
-  }
-  await Promise.all(pending);
-  const elapsed = (Date.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
+  const request = jsonPost('/v1/budget/check', TOKEN, question(team, 1000, 500));
+  const result = await openLoop({ port: PORT, connections: 64, perSecond, seconds, request: () => request });
+  const { latencies } = result;
   console.log(
-    `offered ${perSecond.toLocaleString('en-US')}/s for ${seconds} s: answered ${Math.round(latencies.length / elapsed).toLocaleString('en-US')}/s, ` +
-      `p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p99 ${percentile(latencies, 0.99).toFixed(2)} ms, max ${(latencies.at(-1) ?? 0).toFixed(1)} ms (target p99 <= 2 ms at 5,000/s)`,
+    `offered ${perSecond.toLocaleString('en-US')}/s for ${seconds} s: answered ${Math.round(result.answered / result.seconds).toLocaleString('en-US')}/s` +
+      `${result.errors > 0 ? ` (${result.errors} not 200)` : ''}, p50 ${percentile(latencies, 0.5).toFixed(2)} ms, ` +
+      `p99 ${percentile(latencies, 0.99).toFixed(2)} ms, max ${(latencies.at(-1) ?? 0).toFixed(1)} ms (target p99 <= 2 ms at 5,000/s)`,
   );
 }
 
@@ -209,19 +193,26 @@ export async function benchBudget(): Promise<void> {
   const producer = new AvroProducer(kafka, registry);
   await producer.connect();
 
-  const child = spawn(process.execPath, [compiledServiceEntry('pricer')], {
-    env: {
-      ...process.env,
-      HTTP_PORT: String(PORT),
-      DATABASE_URL: stackDatabaseUrl(DB),
-      KAFKA_CONSUMER_GROUP: group,
-      LOG_LEVEL: 'warn',
-      BUDGET_REFRESH_MS: '1000',
-      BUDGET_TOKENS: TOKEN,
-      TOKENTALLY_ENV: 'dev',
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env['BENCH_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+      compiledServiceEntry('pricer'),
+    ],
+    {
+      env: {
+        ...process.env,
+        HTTP_PORT: String(PORT),
+        DATABASE_URL: stackDatabaseUrl(DB),
+        KAFKA_CONSUMER_GROUP: group,
+        LOG_LEVEL: 'warn',
+        BUDGET_REFRESH_MS: '1000',
+        BUDGET_TOKENS: TOKEN,
+        TOKENTALLY_ENV: 'dev',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   try {
     await waitUntil(
       'pricer /health',

@@ -6,8 +6,8 @@ import { BearerTokens, PlatformModule, type ServiceRuntime } from '@tokentally/p
 import { BudgetCheck } from './budget.check';
 import { BudgetMetrics } from './budget.metrics';
 import type { PricerConfig } from './config';
+import { BudgetCheckRoute } from './inbound/budget-check.route';
 import { BudgetRefreshTimer } from './inbound/budget-refresh.timer';
-import { BUDGET_TOKENS, BudgetController } from './inbound/budget.controller';
 import { EnrichedCallsConsumer } from './inbound/enriched-calls.consumer';
 import { BudgetPolicyCache } from './outbound/budget-policy.cache';
 import { RateBookCache } from './outbound/rate-book.cache';
@@ -29,7 +29,7 @@ export class PricerModule {
     return {
       module: PricerModule,
       imports: [PlatformModule.forRuntime(runtime)],
-      controllers: [EnrichedCallsConsumer, BudgetController],
+      controllers: [EnrichedCallsConsumer],
       providers: [
         { provide: LedgerRepository, useValue: ledger },
         {
@@ -41,8 +41,13 @@ export class PricerModule {
           },
         },
         {
-          provide: BUDGET_TOKENS,
-          useValue: new BearerTokens(config.BUDGET_TOKENS.map((token) => ({ token, scope: true as const }))),
+          provide: BudgetCheckRoute,
+          inject: [BudgetCheck],
+          useFactory: (budget: BudgetCheck) =>
+            new BudgetCheckRoute(
+              budget,
+              new BearerTokens(config.BUDGET_TOKENS.map((token) => ({ token, scope: true as const }))),
+            ),
         },
         {
           provide: BudgetPolicyCache,

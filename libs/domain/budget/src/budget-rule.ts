@@ -43,5 +43,7 @@ export function rulesFor(rules: readonly BudgetRule[], request: BudgetRequestSco
 
 /** `YYYY-MM` of an instant, UTC: budgets are monthly and follow the call's time, not the server's. */
 export function budgetPeriodOf(at: number): string {
-  return new Date(at).toISOString().slice(0, 7);
+  const date = new Date(at);
+  const month = date.getUTCMonth() + 1;
+  return `${date.getUTCFullYear()}-${month < 10 ? '0' : ''}${month}`;
 }

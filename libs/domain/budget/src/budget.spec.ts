@@ -212,6 +212,34 @@ describe('worstCaseCost', () => {
     const estimate = worstCaseCost({ ...intent, inputTokens: 200_001, maxOutputTokens: 0 }, book);
     expect(estimate).toMatchObject({ ok: true, nanos: usd('2.400012') });
   });
+  it('assumes all of the output is reasoning when reasoning is priced apart and dearer', () => {
+    const reasoningBook = rateBookFrom(
+      [
+        {
+          id: 'thinker',
+          version: 1,
+          kind: 'prices',
+          definition: {
+            provider: 'openai',
+            model: 'thinker-1',
+            effectiveFrom: 0,
+            currency: 'USD',
+            prices: { uncachedInput: '1', output: '4', reasoning: '10' },
+          },
+        },
+      ] as never,
+      [],
+      new PriceCatalog(),
+    );
+    const thinker = { ...intent, provider: 'openai', model: 'thinker-1' };
+    // 1,000 input at $1/M + 500 output, all reasoning, at $10/M = 0.001 + 0.005
+    expect(
+      worstCaseCost({ ...thinker, inputTokens: 1000, maxOutputTokens: 500 }, reasoningBook),
+    ).toMatchObject({
+      ok: true,
+      nanos: usd('0.006'),
+    });
+  });
   it('never a free pass: an unknown model or a negative count is refused with a reason', () => {
     expect(
       worstCaseCost({ ...intent, model: 'mystery-1', inputTokens: 1, maxOutputTokens: 1 }, book),

@@ -1,5 +1,10 @@
 import type { BillableBuckets } from '@tokentally/contracts';
-import { pricedComponents, resolvePricingCached, type RateBook } from '@tokentally/domain-pricing';
+import {
+  pricedComponents,
+  resolvePricingCached,
+  type RateBook,
+  type RateCard,
+} from '@tokentally/domain-pricing';
 
 /** What a gateway knows before it forwards a call: the prompt's size and the output cap it sets. */
 export interface SpendIntent {
@@ -50,13 +55,17 @@ export function worstCaseCost(intent: SpendIntent, book: RateBook): WorstCase {
     units: intent.maxUnits ?? {},
   };
   const input = intent.inputTokens;
+  const card = resolution.card;
+  // A bucket the card never prices apart falls back to a price already tried: no variant of its own.
+  const inputBuckets = (['uncached_input', 'cache_write_5m', 'cache_write_1h'] as const).filter(
+    (bucket) =>
+      bucket === 'uncached_input' ||
+      pricedApart(card, bucket === 'cache_write_5m' ? 'cacheWrite5m' : 'cacheWrite1h'),
+  );
+  const reasoningSplits = pricedApart(card, 'reasoning') ? [0, intent.maxOutputTokens] : [0];
   const variants: BillableBuckets[] = [];
-  for (const reasoning of [0, intent.maxOutputTokens])
-    variants.push(
-      { ...none, reasoning, uncached_input: input },
-      { ...none, reasoning, cache_write_5m: input },
-      { ...none, reasoning, cache_write_1h: input },
-    );
+  for (const reasoning of reasoningSplits)
+    for (const bucket of inputBuckets) variants.push({ ...none, reasoning, [bucket]: input });
   let worst = -1n;
   try {
     for (const buckets of variants) {
@@ -73,4 +82,10 @@ export function worstCaseCost(intent: SpendIntent, book: RateBook): WorstCase {
     rateCardId: resolution.card.id,
     rateCardVersion: resolution.card.version,
   };
+}
+
+function pricedApart(card: RateCard, price: 'cacheWrite5m' | 'cacheWrite1h' | 'reasoning'): boolean {
+  return (
+    card.prices[price] !== undefined || (card.tiers ?? []).some((tier) => tier.prices[price] !== undefined)
+  );
 }

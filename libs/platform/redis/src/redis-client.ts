@@ -7,6 +7,9 @@ export function createRedisClient(url: string): Redis {
     enableOfflineQueue: true,
     lazyConnect: true,
     connectTimeout: 3000,
+    // Commands issued in the same tick go out in one write: a budget check's script no longer costs a
+    // syscall of its own under load (profiled: socket writes were ~15% of a check's CPU).
+    enableAutoPipelining: true,
   });
 }
 

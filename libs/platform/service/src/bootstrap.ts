@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { ConfigError, loadConfig, type ServiceName, type serviceBaseEnv } from '@tokentally/platform-config';
 import type { QuarantineStage } from '@tokentally/platform-kafka';
 import { BrokerUnavailableFilter } from './broker-unavailable.filter';
+import { mountDirectRoutes, type DirectRoute } from './direct-route';
 import { KafkaAvroTransport } from './kafka-avro.transport';
 import { NestLoggerAdapter } from './nest-logger';
 import { ServiceRuntime, type ServiceDependencies } from './service-runtime';
@@ -36,6 +37,8 @@ export interface ServiceDefinition<S extends ServiceSchema = ServiceSchema> {
   /** Content types handed to controllers as raw Buffers (e.g. application/x-protobuf). */
   rawBodyTypes?: readonly string[];
   module(runtime: ServiceRuntime, config: ConfigOf<S>): DynamicModule;
+  /** Hot routes Node answers before Express and Nest (see direct-route.ts), built from the app's providers. */
+  directRoutes?(app: INestApplication, config: ConfigOf<S>): readonly DirectRoute[];
 }
 
 /** What a service connects to follows from its env schema: a DATABASE_URL means PostgreSQL, and so on. */
@@ -84,6 +87,8 @@ export async function startService<S extends ServiceSchema>(
   const limit = definition.jsonBodyLimitBytes?.(config) ?? 1_048_576;
   app.useBodyParser('json', { limit });
   if (definition.rawBodyTypes) app.useBodyParser('raw', { limit, type: [...definition.rawBodyTypes] });
+  if (definition.directRoutes)
+    mountDirectRoutes(app.getHttpServer() as Server, definition.directRoutes(app, config));
   app.connectMicroservice({ strategy: new KafkaAvroTransport(runtime) }, { inheritAppConfig: true });
   await app.startAllMicroservices();
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);

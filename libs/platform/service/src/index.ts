@@ -4,3 +4,4 @@ export * from './platform.module';
 export * from './bootstrap';
 export * from './polling-snapshot';
 export * from './bearer-tokens';
+export * from './direct-route';
