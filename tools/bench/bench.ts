@@ -4,6 +4,7 @@ import { benchBudget } from './budget.bench';
 import { benchEnrich } from './enrich.bench';
 import { benchKafka } from './kafka.bench';
 import { benchLedger } from './ledger.bench';
+import { benchPipeline } from './pipeline.bench';
 import { benchReconcile } from './reconcile.bench';
 import { benchReport } from './report.bench';
 
@@ -40,6 +41,11 @@ const SCENARIOS: Record<string, { description: string; run: () => Promise<void> 
     description:
       'anomaly detector over seeded 5-week corpora with labelled incidents: precision, recall, latency, drivers, calls/s, RSS',
     run: benchAnomaly,
+  },
+  pipeline: {
+    description:
+      'enricher + pricer processes end to end from Kafka and from HTTP ingest (targets >= 15,000/s and >= 10,000/s), latency at 2,000/s, peak RSS, Redis memory',
+    run: benchPipeline,
   },
   report: {
     description: 'monthly chargeback report over a 10M-row ledger, from the rollups (target < 100 ms)',
