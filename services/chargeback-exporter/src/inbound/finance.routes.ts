@@ -41,7 +41,7 @@ export const FINANCE_ROUTES: RouteConfig[] = [
     method: 'get',
     path: '/v1/statements/{period}',
     summary:
-      'Statement of a billing period: per team direct, allocated and total cost, change vs the previous period, breakdowns, budget, audit summary',
+      'Statement of a billing period: per team direct, allocated and total cost, change vs the previous period, breakdowns, budget, enforced budgets with the overrides in effect and the spend above each plain budget, audit summary',
     request: { params: PeriodParams, query: TeamQuery },
     responses: { 200: json('statement; money as integer nano-USD strings'), ...errors },
   },
