@@ -149,6 +149,20 @@ request_caps:
     expect(byKey[2]).toMatchObject({ reason_code: 'RATE_LIMITED' });
   });
 
+  it('serves the OpenAPI description of the route, and a real answer has exactly the documented fields', async () => {
+    const response = await fetch(`${pricer.url}/openapi.json`);
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as {
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, { properties: Record<string, unknown>; required: string[] }> };
+    };
+    expect(Object.keys(document.paths['/v1/budget/check'] ?? {})).toEqual(['post']);
+    const documented = document.components.schemas['BudgetCheckAnswer'];
+    const real = await check({ input_tokens: 1, max_output_tokens: 1 });
+    expect(Object.keys(real).sort()).toEqual(Object.keys(documented?.properties ?? {}).sort());
+    expect([...(documented?.required ?? [])].sort()).toEqual(Object.keys(real).sort());
+  });
+
   it('one apply is atomic: a budget the database refuses leaves the previous registry whole', async () => {
     const parsed = parseOrgDeclaration(
       parse(`teams:

@@ -9,6 +9,7 @@ import type { PricerConfig } from './config';
 import { BudgetRefreshTimer } from './inbound/budget-refresh.timer';
 import { BUDGET_TOKENS, BudgetController } from './inbound/budget.controller';
 import { EnrichedCallsConsumer } from './inbound/enriched-calls.consumer';
+import { OpenApiController } from './inbound/openapi.controller';
 import { BudgetPolicyCache } from './outbound/budget-policy.cache';
 import { RateBookCache } from './outbound/rate-book.cache';
 import { PricerMetrics } from './pricer.metrics';
@@ -29,7 +30,7 @@ export class PricerModule {
     return {
       module: PricerModule,
       imports: [PlatformModule.forRuntime(runtime)],
-      controllers: [EnrichedCallsConsumer, BudgetController],
+      controllers: [EnrichedCallsConsumer, BudgetController, OpenApiController],
       providers: [
         { provide: LedgerRepository, useValue: ledger },
         {
