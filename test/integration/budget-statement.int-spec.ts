@@ -199,6 +199,16 @@ budgets:
     }
   });
 
+  it('the budget status route carries the same controls', async () => {
+    const response = await fetch(`${exporter.url}/v1/budgets/${PERIOD}?team=${TEAM}`, {
+      headers: { authorization: `Bearer ${TEAM_TOKEN}` },
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { team_id: string; budget_controls: Controls }[];
+    expect(body.map((t) => t.team_id)).toEqual([TEAM]);
+    expectControls(body[0]!.budget_controls);
+  });
+
   it('the CSV export and tally report carry the same rows', async () => {
     const response = await fetch(`${exporter.url}/v1/exports/${PERIOD}?format=csv&team=${TEAM}`, {
       headers: { authorization: `Bearer ${FINANCE}` },

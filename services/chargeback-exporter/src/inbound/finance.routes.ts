@@ -78,7 +78,8 @@ export const FINANCE_ROUTES: RouteConfig[] = [
   {
     method: 'get',
     path: '/v1/budgets/{period}',
-    summary: 'Budget status per team: spent, remaining, % used',
+    summary:
+      'Budget status per team: spent, remaining, % used; enforced budgets with overrides in effect and spend above each plain budget',
     request: { params: PeriodParams, query: TeamQuery },
     responses: { 200: json('budgets'), ...errors },
   },
