@@ -26,6 +26,35 @@ export interface OrgDeclaration {
     team: string;
     api_keys: string[];
   }[];
+  /** Budgets a gateway is held to before it spends (`budgets:`), absent in files written before them. */
+  budgets?: BudgetRule[];
+  /** Per-minute request caps of service accounts and api keys (`request_caps:`). */
+  request_caps?: RequestCap[];
+}
+
+export type BudgetMode = 'hard' | 'soft';
+
+/**
+ * A monthly budget a gateway is held to before it spends. Scope is a team, optionally narrowed to one
+ * feature and one environment; a rule without a feature covers every feature of the team.
+ */
+export interface BudgetRule {
+  teamId: string;
+  feature: string | null;
+  environment: string | null;
+  monthlyLimitNanos: bigint;
+  mode: BudgetMode;
+  /** Tuning period: the rule behaves as soft until this instant (ms, UTC), then as `mode`. */
+  softUntil: number | null;
+  /** Warn once projected spend passes this share of the limit, in basis points (8000 = 80%). */
+  warnAtBp: number;
+}
+
+/** A per-minute request cap (sliding 60 s window) on one service account or api key. */
+export interface RequestCap {
+  kind: 'service_account' | 'api_key';
+  id: string;
+  perMinute: number;
 }
 
 export type AllocationRule =

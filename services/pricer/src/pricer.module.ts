@@ -9,6 +9,7 @@ import type { PricerConfig } from './config';
 import { BudgetCheckRoute } from './inbound/budget-check.route';
 import { BudgetRefreshTimer } from './inbound/budget-refresh.timer';
 import { EnrichedCallsConsumer } from './inbound/enriched-calls.consumer';
+import { OpenApiController } from './inbound/openapi.controller';
 import { BudgetPolicyCache } from './outbound/budget-policy.cache';
 import { RateBookCache } from './outbound/rate-book.cache';
 import { PricerMetrics } from './pricer.metrics';
@@ -29,7 +30,7 @@ export class PricerModule {
     return {
       module: PricerModule,
       imports: [PlatformModule.forRuntime(runtime)],
-      controllers: [EnrichedCallsConsumer],
+      controllers: [EnrichedCallsConsumer, OpenApiController],
       providers: [
         { provide: LedgerRepository, useValue: ledger },
         {

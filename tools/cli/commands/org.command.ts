@@ -18,7 +18,9 @@ export function registerOrgCommands(program: Command): void {
     .action(async (file: string, options: { dryRun?: boolean }) => {
       const declaration = readValidatedYaml(file, parseOrgDeclaration);
       const { teams, api_keys, service_accounts, allocation_rules } = declaration;
-      const summary = `${teams.length} teams, ${api_keys.length} api keys, ${service_accounts.length} service accounts, ${allocation_rules.length} allocation rules`;
+      const budgets = declaration.budgets?.length ?? 0;
+      const caps = declaration.request_caps?.length ?? 0;
+      const summary = `${teams.length} teams, ${api_keys.length} api keys, ${service_accounts.length} service accounts, ${allocation_rules.length} allocation rules, ${budgets} budgets, ${caps} request caps`;
       if (options.dryRun) {
         console.log(`${file} is valid: ${summary}`);
         return;

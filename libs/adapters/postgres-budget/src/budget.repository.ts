@@ -88,6 +88,16 @@ export class BudgetRepository implements LedgerSpendSource {
     return rows.map(overrideOf);
   }
 
+  /** Overrides in effect at any instant of [start, end): what a statement of that period lists. */
+  async overridesInEffect(start: Date, end: Date): Promise<BudgetOverride[]> {
+    const { rows } = await this.pool.query<OverrideRow>(
+      `SELECT * FROM tokentally.budget_overrides WHERE created_at < $2 AND expires_at > $1
+        ORDER BY created_at, override_id`,
+      [start, end],
+    );
+    return rows.map(overrideOf);
+  }
+
   async addOverride(override: BudgetOverride, createdBy: string): Promise<void> {
     await this.pool.query(
       `INSERT INTO tokentally.budget_overrides (override_id, team_id, feature, environment, amount_nanos,
@@ -109,7 +119,10 @@ export class BudgetRepository implements LedgerSpendSource {
     );
   }
 
-  /** Booked spend of each scope in the month of the calls' own time (`bucket`), adjustments included. */
+  /**
+   * Booked spend of each scope in the month of the calls' own time (`bucket`). total_nanos already
+   * holds re-pricing and late calls (adjustment_nanos is the part of it they are): counted once.
+   */
   async monthToDate(
     period: string,
     scopes: readonly BudgetRequestScopeFilter[],
@@ -122,7 +135,7 @@ export class BudgetRepository implements LedgerSpendSource {
       environment: string;
       nanos: bigint;
     }>(
-      `SELECT team_id, feature, environment, sum(total_nanos + adjustment_nanos)::bigint AS nanos
+      `SELECT team_id, feature, environment, sum(total_nanos)::bigint AS nanos
          FROM tokentally.rollup_monthly
         WHERE bucket = $1::timestamptz AND team_id = ANY($2::text[])
         GROUP BY 1, 2, 3`,

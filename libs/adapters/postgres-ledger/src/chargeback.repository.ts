@@ -10,6 +10,7 @@ import type {
 } from '@tokentally/contracts';
 import { periodBounds, previousPeriod } from '@tokentally/domain-ledger';
 import { inTransaction } from '@tokentally/platform-db';
+import { BudgetRepository } from '@tokentally/adapters-postgres-budget';
 import { ENSURE_PERIOD_SQL } from './ledger-sql';
 
 const SUMS = `sum(calls)::bigint AS calls, sum(retries)::bigint AS retries, sum(input_tokens)::bigint AS input_tokens,
@@ -175,12 +176,16 @@ export class ChargebackRepository {
    */
   async statementInput(period: string, topUsers = 10) {
     const previous = previousPeriod(period);
-    const [rows, previousRows, current, teams, rules] = await Promise.all([
+    const { start, end } = periodBounds(period);
+    const budgets = new BudgetRepository(this.pool);
+    const [rows, previousRows, current, teams, rules, declared, overrides] = await Promise.all([
       this.periodGroups(period, true),
       this.periodGroups(previous, false),
       this.topUsers(period, topUsers),
       this.teams(),
       this.allocationRules(),
+      budgets.load(),
+      budgets.overridesInEffect(start, end),
     ]);
     const { rows: before } = await this.pool.query<UserTotal>(
       `SELECT r.team_id, r.user_ref, sum(r.calls)::bigint AS calls, sum(r.total_nanos)::bigint AS total_nanos
@@ -198,6 +203,7 @@ export class ChargebackRepository {
       rules,
       topUsers,
       users: { current, previous: before },
+      budgetControls: { rules: declared.rules, overrides },
     };
   }
 

@@ -2,11 +2,19 @@ import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { OrgDeclaration } from '@tokentally/contracts';
 import type { OrgSource, OrgTables } from '@tokentally/domain-ledger';
+import { BudgetRepository } from '@tokentally/adapters-postgres-budget';
 
 export interface ApplyResult {
   version: bigint;
   changed: boolean;
-  counts: { teams: number; api_keys: number; service_accounts: number; allocation_rules: number };
+  counts: {
+    teams: number;
+    api_keys: number;
+    service_accounts: number;
+    allocation_rules: number;
+    budgets: number;
+    request_caps: number;
+  };
 }
 
 /** The org registry in Postgres: replaced as a whole by `tally org apply`, read by the services' caches. */
@@ -19,6 +27,8 @@ export class OrgRepository implements OrgSource {
       api_keys: document.api_keys.length,
       service_accounts: document.service_accounts.length,
       allocation_rules: document.allocation_rules.length,
+      budgets: document.budgets?.length ?? 0,
+      request_caps: document.request_caps?.length ?? 0,
     };
     const hash = createHash('sha256')
       .update(JSON.stringify(document, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)))
@@ -78,6 +88,11 @@ export class OrgRepository implements OrgSource {
           document.allocation_rules.map((r) => JSON.stringify(r.rule)),
         ],
       );
+      // Budgets and caps are part of the same registry version: a file that drops them drops them.
+      await new BudgetRepository(this.pool).replaceDeclaration(client, {
+        rules: document.budgets ?? [],
+        caps: document.request_caps ?? [],
+      });
       const inserted = await client.query<{ version: bigint }>(
         'INSERT INTO tokentally.org_versions (content_hash, summary) VALUES ($1, $2) RETURNING version',
         [hash, JSON.stringify(counts)],

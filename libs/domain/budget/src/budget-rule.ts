@@ -1,20 +1,7 @@
-/**
- * A monthly budget a gateway is held to before it spends. Scope is a team, optionally narrowed to one
- * feature and one environment; a rule without a feature covers every feature of the team.
- */
-export type BudgetMode = 'hard' | 'soft';
+import type { BudgetMode, BudgetRule } from '@tokentally/contracts';
 
-export interface BudgetRule {
-  teamId: string;
-  feature: string | null;
-  environment: string | null;
-  monthlyLimitNanos: bigint;
-  mode: BudgetMode;
-  /** Tuning period: the rule behaves as soft until this instant (ms, UTC), then as `mode`. */
-  softUntil: number | null;
-  /** Warn once projected spend passes this share of the limit, in basis points (8000 = 80%). */
-  warnAtBp: number;
-}
+/** Rules and modes are declared in the org file, so their shape is a contract (`OrgDeclaration.budgets`). */
+export type { BudgetMode, BudgetRule } from '@tokentally/contracts';
 
 export interface BudgetRequestScope {
   teamId: string;

@@ -1,14 +1,12 @@
+import type { RequestCap } from '@tokentally/contracts';
+
 /**
  * Per-minute request caps for service accounts and api keys, as an exact sliding window: a request is
  * admitted when fewer than `cap` requests were admitted in the `windowMs` before it. This is the
  * reference model of the Redis script (a sorted set of admission times per key), which runs it
  * atomically so two replicas never admit more than the cap in any window.
  */
-export interface RequestCap {
-  kind: 'service_account' | 'api_key';
-  id: string;
-  perMinute: number;
-}
+export type { RequestCap } from '@tokentally/contracts';
 
 export const CAP_WINDOW_MS = 60_000;
 

@@ -1,4 +1,5 @@
 export * from './statement';
+export * from './budget-controls';
 export * from './summary';
 export * from './team-scope';
 export * from './csv';

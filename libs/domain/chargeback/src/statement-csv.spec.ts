@@ -7,10 +7,10 @@ describe('statementCsv', () => {
     const statement = sampleStatement();
     const csv = statementCsv(statement).trim().split('\n');
     expect(csv[0]).toBe(
-      'period,team_id,team_name,cost_centre,owner,dimension,key,direct_usd,allocated_usd,total_usd,total_nanos,previous_total_usd,change_percent,requests',
+      'period,team_id,team_name,cost_centre,owner,dimension,key,direct_usd,allocated_usd,total_usd,total_nanos,previous_total_usd,change_percent,requests,scope,budget_mode,reason_code,approver,expires_at,note,limit_usd,override_usd,above_budget_usd,above_budget_nanos',
     );
     expect(csv).toContain(
-      '2026-10,search,Search,CC-100,alice,feature,summaries,1000,0,1000,1000000000000,0,,10',
+      '2026-10,search,Search,CC-100,alice,feature,summaries,1000,0,1000,1000000000000,0,,10,,,,,,,,,,',
     );
     expect(csv.filter((l) => l.split(',')[5] === 'total')).toHaveLength(statement.teams.length);
   });

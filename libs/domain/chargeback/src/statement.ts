@@ -1,6 +1,7 @@
 import { UNATTRIBUTED, type AllocationRule, type RollupGroup, type UserTotal } from '@tokentally/contracts';
 import { divideHalfEven } from '@tokentally/domain-money';
 import { allocate, type Allocation } from './allocation-rules';
+import { budgetControlsOf, type BudgetControls, type BudgetControlsInput } from './budget-controls';
 
 export { UNATTRIBUTED };
 
@@ -56,6 +57,8 @@ export interface TeamStatement {
   breakdown: Record<Dimension, BreakdownLine[]>;
   allocations: Allocation[];
   budget: { budget_nanos: bigint; remaining_nanos: bigint; used_percent: string } | null;
+  /** Budgets enforced before spending (org file `budgets:`), overrides in effect, spend above them. */
+  budget_controls: BudgetControls;
   /** What moved most vs the previous period, largest absolute change first. */
   drivers: { dimension: 'feature' | 'model' | 'workflow'; key: string; change_nanos: bigint }[];
 }
@@ -132,6 +135,8 @@ export function buildStatement(input: {
    * which keeps a report over millions of calls to a few thousand groups), with their previous cost.
    */
   users?: { current: readonly UserTotal[]; previous: readonly UserTotal[] };
+  /** Enforced budgets and the overrides on record (the statement lists those of its period). */
+  budgetControls?: BudgetControlsInput;
 }): Statement {
   const teamIds = new Set<string>([
     ...input.teams.map((t) => t.id),
@@ -246,6 +251,12 @@ export function buildStatement(input: {
               used_percent: percent(total, budget) ?? '0.0',
             },
       drivers,
+      budget_controls: budgetControlsOf(
+        input.period,
+        teamId,
+        rows,
+        input.budgetControls ?? { rules: [], overrides: [] },
+      ),
     };
   });
   const sum = (pick: (t: TeamStatement) => bigint): bigint => teams.reduce((s, t) => s + pick(t), 0n);

@@ -1,4 +1,5 @@
 import { formatUsd } from '@tokentally/domain-money';
+import { budgetScopeLabel } from './budget-controls';
 import { UNATTRIBUTED, type Statement, type TeamStatement } from './statement';
 
 const signed = (nanos: bigint): string => (nanos < 0n ? `-${formatUsd(-nanos)}` : `+${formatUsd(nanos)}`);
@@ -41,6 +42,17 @@ export function auditSummary(statement: Statement): string[] {
       lines.push(
         `Budget: ${team.name} used ${team.budget.used_percent}% of ${formatUsd(team.budget.budget_nanos)}${team.budget.remaining_nanos < 0n ? ', over budget' : ''}`,
       );
+  for (const team of statement.teams) {
+    for (const o of team.budget_controls.overrides)
+      lines.push(
+        `Budget override: ${team.name} ${o.override_id} ${formatUsd(o.amount_nanos)} on ${budgetScopeLabel(o)}, ${o.reason_code}, approved by ${o.approver}, expires ${o.expires_at}: ${o.note}`,
+      );
+    for (const b of team.budget_controls.budgets)
+      if (b.above_budget_nanos > 0n)
+        lines.push(
+          `Above budget: ${team.name} spent ${formatUsd(b.above_budget_nanos)} above its ${b.mode} ${formatUsd(b.limit_nanos)} budget on ${budgetScopeLabel(b)}${b.override_nanos > 0n ? ` (overrides granted ${formatUsd(b.override_nanos)})` : ''}`,
+        );
+  }
   const adjustments = statement.teams.reduce((sum, t) => sum + t.adjustment_nanos, 0n);
   if (adjustments !== 0n)
     lines.push(

@@ -132,6 +132,8 @@ describe('org declaration', () => {
         service_accounts: [],
         allocation_rules: [],
         provider_accounts: [],
+        budgets: [],
+        request_caps: [],
       },
     });
   });

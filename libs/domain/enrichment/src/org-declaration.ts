@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AllocationRule, OrgDeclaration } from '@tokentally/contracts';
 import { MICRO_PERCENT_PER_PERCENT, parseDecimalToNanos, parsePercentShare } from '@tokentally/domain-money';
+import { parseOrgBudgets } from './org-budgets';
 
 /**
  * The org file (`tally org apply org.yaml`) as one zod schema: each section has its own schema below,
@@ -164,6 +165,9 @@ const orgFileSchema = z
       service_accounts: section(serviceAccountSchema),
       allocation_rules: section(allocationRuleSchema),
       provider_accounts: section(providerAccountSchema),
+      // parsed by parseOrgBudgets below, with domain-budget's schema
+      budgets: z.unknown().optional(),
+      request_caps: z.unknown().optional(),
     },
     { error: 'the document must be a mapping with teams, api_keys, service_accounts' },
   )
@@ -245,9 +249,16 @@ export function parseOrgDeclaration(
   input: unknown,
 ): { ok: true; value: OrgDeclaration } | { ok: false; problems: string[] } {
   const result = orgFileSchema.safeParse(input);
-  if (result.success) return { ok: true, value: result.data };
-  const problems = result.error.issues.map((issue) =>
-    issue.path.length > 0 ? `${pathOf(issue.path)}: ${issue.message}` : issue.message,
-  );
+  const budgets = parseOrgBudgets(input);
+  if (result.success && budgets.ok) {
+    const { budgets: _b, request_caps: _c, ...org } = result.data;
+    return { ok: true, value: { ...org, budgets: budgets.budgets, request_caps: budgets.request_caps } };
+  }
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) =>
+        issue.path.length > 0 ? `${pathOf(issue.path)}: ${issue.message}` : issue.message,
+      );
+  if (!budgets.ok) problems.push(...budgets.problems);
   return { ok: false, problems: [...new Set(problems)] };
 }

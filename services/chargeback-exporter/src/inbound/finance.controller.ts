@@ -156,7 +156,12 @@ export class FinanceController {
     const scope = teamScope(callerOf(request), valid(TeamQuery, query).team);
     const statement = await this.statement(period, scope);
     return toJsonValue(
-      statement.teams.map((t) => ({ team_id: t.team_id, spent_nanos: t.total_nanos, budget: t.budget })),
+      statement.teams.map((t) => ({
+        team_id: t.team_id,
+        spent_nanos: t.total_nanos,
+        budget: t.budget,
+        budget_controls: t.budget_controls,
+      })),
     );
   }
 

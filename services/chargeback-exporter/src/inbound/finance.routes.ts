@@ -41,7 +41,7 @@ export const FINANCE_ROUTES: RouteConfig[] = [
     method: 'get',
     path: '/v1/statements/{period}',
     summary:
-      'Statement of a billing period: per team direct, allocated and total cost, change vs the previous period, breakdowns, budget, audit summary',
+      'Statement of a billing period: per team direct, allocated and total cost, change vs the previous period, breakdowns, budget, enforced budgets with the overrides in effect and the spend above each plain budget, audit summary',
     request: { params: PeriodParams, query: TeamQuery },
     responses: { 200: json('statement; money as integer nano-USD strings'), ...errors },
   },
@@ -78,7 +78,8 @@ export const FINANCE_ROUTES: RouteConfig[] = [
   {
     method: 'get',
     path: '/v1/budgets/{period}',
-    summary: 'Budget status per team: spent, remaining, % used',
+    summary:
+      'Budget status per team: spent, remaining, % used; enforced budgets with overrides in effect and spend above each plain budget',
     request: { params: PeriodParams, query: TeamQuery },
     responses: { 200: json('budgets'), ...errors },
   },
