@@ -74,8 +74,11 @@ async function main(): Promise<void> {
     const org = parseOrgDeclaration(parseYaml(readFileSync(path.join(__dirname, 'org.yaml'), 'utf8')));
     if (!org.ok) throw new Error(`tools/demo/org.yaml: ${org.problems.join('; ')}`);
     await new OrgRepository(pool).apply(org.value);
-    const now = Date.now();
-    const period = periodOf(now);
+    // The last two complete months, as a FinOps reader meets a bill: on the 1st, "this month so far"
+    // would squeeze a month of calls into hours. The generator's "now" is the first instant of this month.
+    const today = new Date();
+    const now = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1);
+    const period = previousPeriod(periodOf(now));
     const rates = parseRateFile(
       parseYaml(
         readFileSync(path.join(__dirname, 'rates.yaml'), 'utf8').replace('EFFECTIVE_FROM', `${period}-01`),
@@ -117,7 +120,8 @@ async function main(): Promise<void> {
     step('services healthy');
 
     const run = randomBytes(4).toString('hex');
-    const traffic = generateTraffic(run, parseInt(run, 16), now);
+    // generated up to the last millisecond of the reported month
+    const traffic = generateTraffic(run, parseInt(run, 16), now - 1);
     const expected = traffic.reduce((sum, call) => sum + call.expectedNanos, 0n);
     step(
       `sending ${traffic.length.toLocaleString('en-US')} calls of two months (${traffic.filter((c) => c.via === 'http').length.toLocaleString('en-US')} over HTTP ingest, the rest through the producer SDK)`,
@@ -142,7 +146,7 @@ async function main(): Promise<void> {
     }
     process.stdout.write('\n');
 
-    const deadline = Date.now() + 150_000;
+    const deadline = Date.now() + 240_000;
     let priced = { rows: 0n, nanos: 0n };
     for (;;) {
       const { rows } = await pool.query<{ rows: bigint; nanos: bigint | null }>(
@@ -188,7 +192,7 @@ async function main(): Promise<void> {
       focusCsv(focusExport(previous, await repository.focusSources(previous), catalog)),
     );
 
-    console.log(`\n== ${period} (this month so far) vs ${previous}: audit summary\n`);
+    console.log(`\n== ${period} vs ${previous} (the last two complete months): audit summary\n`);
     for (const line of auditSummary(statement)) console.log(`  ${line}`);
     console.log(
       `\n${statementTable(statement)

@@ -4,13 +4,13 @@ import { PROVIDER, trueCost } from './true-cost';
 /**
  * Two months of synthetic LLM traffic for a small company, and what it truly costs, computed here on
  * its own: integer nano-USD per token from the catalog's list prices (a $P per 1M price is P x 1,000
- * nanos per token), the demo's negotiated 10% Anthropic discount from the first of this month, and
+ * nanos per token), the demo's negotiated 10% Anthropic discount from the first of the later month, and
  * each provider's usage semantics written out by hand. It never calls the pricer's code.
  *
- * The story: Search grows, Sales Assist shrinks, Support's bill jumps because one workflow
- * (ticket-summary) started sending very large prompts after prompt template v2 shipped on day 10 (or a
- * third into the month so far, when the demo runs before day 10, so the story holds on any day),
- * some callers send no owner at all, retries and fallbacks happen.
+ * The story (the last two complete months, about $9,000 then about $17,500): Search grows, Sales Assist
+ * shrinks, Support's bill triples because one workflow (ticket-summary) started sending very large
+ * prompts, and on every ticket update, after prompt template v2 shipped on day 10; some callers send no
+ * owner at all, retries and fallbacks happen.
  */
 
 export interface GeneratedCall {
@@ -46,8 +46,8 @@ interface Workload {
 const between = (rand: () => number, low: number, high: number): number =>
   Math.floor(low + rand() * (high - low));
 const DAY = 86_400_000;
-/** Calls per workload line below x this: about 170,000 calls in all, under a minute of pipeline. */
-const VOLUME = 5;
+/** Calls per workload line below x this: about 250,000 calls in all, about a minute of pipeline. */
+const VOLUME = 7;
 
 const WORKLOADS: Workload[] = [
   {
@@ -97,8 +97,8 @@ const WORKLOADS: Workload[] = [
     workflow: 'ticket-summary',
     model: 'claude-sonnet-4-5',
     callsPrevious: 1800,
-    callsCurrent: 1900,
-    // prompt template v2 pastes the whole ticket history into the prompt
+    callsCurrent: 3300,
+    // prompt template v2 pastes the whole ticket history into the prompt, and runs on every ticket update
     usage: (rand, when, templateV2From) => {
       const big = when >= templateV2From;
       const writes = between(rand, 1000, 4000);

@@ -94,7 +94,7 @@ describe('buildStatement', () => {
   it('says it in words', () => {
     const lines = auditSummary(statement);
     expect(lines[0]).toMatch(
-      /^Team Search: \$5,569\.16 this month \(incl\. \+\$709\.16 shared cost\), up 37\.6% \(from \$4,048\.37\); drivers: workflow answer \+\$1,338\.00/,
+      /^Team Search: \$5,569\.16 in \d{4}-\d{2} \(incl\. \+\$709\.16 shared cost\), up 37\.6% \(from \$4,048\.37\); drivers: workflow answer \+\$1,338\.00/,
     );
     expect(lines).toContain(
       'Unattributed traffic: $1,090.00, needs cleanup (10 calls without a resolved owner)',

@@ -13,7 +13,7 @@ function changeWords(team: TeamStatement): string {
 
 /**
  * The audit summary in words, one line per team (largest first), e.g.
- * `Team Search: $4,860.00 this month, up 38% (from $3,521.74); drivers: workflow answer +$1,200.00`,
+ * `Team Search: $4,860.00 in 2026-11, up 38% (from $3,521.74); drivers: workflow answer +$1,200.00`,
  * then the Unattributed line and budget warnings.
  */
 export function auditSummary(statement: Statement): string[] {
@@ -28,7 +28,7 @@ export function auditSummary(statement: Statement): string[] {
     const allocated =
       team.allocated_nanos !== 0n ? ` (incl. ${signed(team.allocated_nanos)} shared cost)` : '';
     lines.push(
-      `Team ${team.name}: ${formatUsd(team.total_nanos)} this month${allocated}, ${changeWords(team)}${drivers ? `; drivers: ${drivers}` : ''}`,
+      `Team ${team.name}: ${formatUsd(team.total_nanos)} in ${statement.period}${allocated}, ${changeWords(team)}${drivers ? `; drivers: ${drivers}` : ''}`,
     );
   }
   const unattributed = statement.teams.find((t) => t.team_id === UNATTRIBUTED);
