@@ -1,0 +1,274 @@
+import { divideHalfEven, formatUsd } from '@tokentally/domain-money';
+import {
+  budgetPace,
+  DEFAULT_DIGEST_PARAMS,
+  premiumShortOutputs,
+  retriesAboveNormal,
+  shareBp,
+  sortActions,
+  unattributedSpend,
+  unreviewedAlerts,
+  type DigestParams,
+  type SuggestedAction,
+} from './actions';
+import {
+  UNATTRIBUTED_TEAM,
+  type DigestAlert,
+  type DigestInput,
+  type DigestSources,
+  type SpendCell,
+} from './digest-input';
+import { parseIsoWeek, previousIsoWeek } from './iso-week';
+
+export type ChangeDimension = 'feature' | 'model' | 'workflow';
+
+/** One entity whose spend moved most, the move split exactly into more calls and cost per call. */
+export interface TopChange {
+  dimension: ChangeDimension;
+  key: string;
+  spend_nanos: bigint;
+  previous_nanos: bigint;
+  change_nanos: bigint;
+  /** (calls - previous calls) x previous cost per call, half-even; `change - this` is the rest. */
+  volume_nanos: bigint;
+  cost_per_call_nanos: bigint;
+  /** The alerts of the week that carry this change, and the sentence that explains it. */
+  alert_ids: string[];
+  explanation: string;
+}
+
+export interface BudgetStatus {
+  feature: string | null;
+  period: string;
+  budget_nanos: bigint;
+  spent_nanos: bigint;
+  used_bp: bigint;
+  projected_nanos: bigint;
+}
+
+export interface TeamDigest {
+  team_id: string;
+  name: string;
+  spend_nanos: bigint;
+  previous_nanos: bigint;
+  change_nanos: bigint;
+  /** null when the previous week had no spend. */
+  change_bp: bigint | null;
+  calls: bigint;
+  previous_calls: bigint;
+  top_changes: TopChange[];
+  /** Sum of the drivers of the team's alerts in the week, by cause (traffic, prompt_size, ...). */
+  alert_drivers: { cause: string; delta_nanos: bigint }[];
+  open_alerts: DigestAlert[];
+  budgets: BudgetStatus[];
+}
+
+export interface Digest {
+  week: string;
+  from: string;
+  to: string;
+  previous_week: string;
+  totals: { spend_nanos: bigint; previous_nanos: bigint; change_nanos: bigint };
+  teams: TeamDigest[];
+  /** Org-wide: calls without an owner (team `unattributed`) and quarantined events. null for a team's view. */
+  unattributed: {
+    spend_nanos: bigint;
+    total_nanos: bigint;
+    share_bp: bigint;
+    quarantined: { reason: string; events: bigint }[];
+  } | null;
+  actions: SuggestedAction[];
+}
+
+const DAY_MS = 86_400_000n;
+const sum = (cells: readonly SpendCell[], f: (c: SpendCell) => bigint): bigint =>
+  cells.reduce((s, c) => s + f(c), 0n);
+const abs = (n: bigint): bigint => (n < 0n ? -n : n);
+const signed = (n: bigint): string => (n < 0n ? formatUsd(n) : `+${formatUsd(n)}`);
+
+function byKey(cells: readonly SpendCell[], dimension: ChangeDimension) {
+  const out = new Map<string, { nanos: bigint; calls: bigint }>();
+  for (const c of cells) {
+    const a = out.get(c[dimension]) ?? { nanos: 0n, calls: 0n };
+    out.set(c[dimension], { nanos: a.nanos + c.total_nanos, calls: a.calls + c.calls });
+  }
+  return out;
+}
+
+/** An alert explains a change when its scope is that entity, or its largest driver is carried by it. */
+function carries(alert: DigestAlert, dimension: ChangeDimension, key: string): boolean {
+  if (alert[dimension] === key) return true;
+  const top = [...alert.drivers].sort((a, b) => (abs(b.delta_nanos) > abs(a.delta_nanos) ? 1 : -1))[0];
+  return top !== undefined && top.dimension === dimension && top.key === key;
+}
+
+function topChanges(
+  current: readonly SpendCell[],
+  prior: readonly SpendCell[],
+  alerts: readonly DigestAlert[],
+  limit: number,
+): TopChange[] {
+  const changes: TopChange[] = [];
+  for (const dimension of ['feature', 'model', 'workflow'] as const) {
+    const now = byKey(current, dimension);
+    const before = byKey(prior, dimension);
+    for (const key of new Set([...now.keys(), ...before.keys()])) {
+      if (key === '') continue;
+      const a = now.get(key) ?? { nanos: 0n, calls: 0n };
+      const b = before.get(key) ?? { nanos: 0n, calls: 0n };
+      const change = a.nanos - b.nanos;
+      if (change === 0n) continue;
+      const volume = b.calls === 0n ? change : divideHalfEven((a.calls - b.calls) * b.nanos, b.calls);
+      const carriers = alerts.filter((al) => carries(al, dimension, key));
+      const explanation =
+        carriers[0]?.explanation ??
+        (b.nanos === 0n
+          ? `${dimension} ${key} is new this week: ${formatUsd(a.nanos)} over ${a.calls} calls`
+          : a.nanos === 0n
+            ? `${dimension} ${key} stopped: ${formatUsd(b.nanos)} the week before, nothing this week`
+            : `${dimension} ${key} ${signed(change)} vs the previous week: ${signed(volume)} from the number of calls (${b.calls} -> ${a.calls}), ${signed(change - volume)} from cost per call`);
+      changes.push({
+        dimension,
+        key,
+        spend_nanos: a.nanos,
+        previous_nanos: b.nanos,
+        change_nanos: change,
+        volume_nanos: volume,
+        cost_per_call_nanos: change - volume,
+        alert_ids: carriers.map((al) => al.alert_id),
+        explanation,
+      });
+    }
+  }
+  return changes
+    .sort((x, y) =>
+      abs(x.change_nanos) !== abs(y.change_nanos)
+        ? abs(y.change_nanos) > abs(x.change_nanos)
+          ? 1
+          : -1
+        : `${x.dimension}${x.key}`.localeCompare(`${y.dimension}${y.key}`),
+    )
+    .slice(0, limit);
+}
+
+function monthDays(period: string, weekEnd: number): { elapsed: bigint; days: bigint } {
+  const [y, m] = period.split('-').map(Number);
+  const start = BigInt(Date.UTC(y!, m! - 1, 1));
+  const end = BigInt(Date.UTC(y!, m, 1));
+  const until = BigInt(weekEnd) < end ? BigInt(weekEnd) : end;
+  return { elapsed: (until - start) / DAY_MS, days: (end - start) / DAY_MS };
+}
+
+/**
+ * The weekly audit digest: who spent what this ISO week vs the one before (exact nanos), why it moved
+ * (alerts' decompositions, else the split into calls and cost per call), open alerts, budgets, unowned
+ * spend, and what to do next (pure rules, see actions.ts). Pure: the same input prints the same digest.
+ */
+export function buildDigest(input: DigestInput, params: DigestParams = DEFAULT_DIGEST_PARAMS): Digest {
+  const names = new Map(input.teams.map((t) => [t.team_id, t.name]));
+  const teamIds = new Set([
+    ...input.current.map((c) => c.team_id),
+    ...input.prior.map((c) => c.team_id),
+    ...input.alerts.filter((a) => a.status !== 'resolved').map((a) => a.team_id),
+    ...input.budgets.map((b) => b.team_id),
+  ]);
+  const actions: SuggestedAction[] = [
+    ...premiumShortOutputs(input.current, params),
+    ...retriesAboveNormal(input.current, input.prior, params),
+    ...unreviewedAlerts(input.alerts),
+  ];
+  const teams: TeamDigest[] = [...teamIds].sort().map((team_id) => {
+    const current = input.current.filter((c) => c.team_id === team_id);
+    const prior = input.prior.filter((c) => c.team_id === team_id);
+    const alerts = input.alerts.filter((a) => a.team_id === team_id);
+    const spend = sum(current, (c) => c.total_nanos);
+    const previous = sum(prior, (c) => c.total_nanos);
+    const drivers = new Map<string, bigint>();
+    for (const a of alerts)
+      for (const d of a.drivers) drivers.set(d.cause, (drivers.get(d.cause) ?? 0n) + d.delta_nanos);
+    const budgets = input.budgets
+      .filter((b) => b.team_id === team_id)
+      .map((b) => {
+        const { elapsed, days } = monthDays(b.period, input.week.end);
+        const pace = budgetPace(b, elapsed, days);
+        if (pace.action) actions.push(pace.action);
+        return {
+          feature: b.feature,
+          period: b.period,
+          budget_nanos: b.budget_nanos,
+          spent_nanos: b.spent_nanos,
+          used_bp: shareBp(b.spent_nanos, b.budget_nanos),
+          projected_nanos: pace.projected_nanos,
+        };
+      });
+    return {
+      team_id,
+      name: names.get(team_id) ?? team_id,
+      spend_nanos: spend,
+      previous_nanos: previous,
+      change_nanos: spend - previous,
+      change_bp: previous === 0n ? null : shareBp(spend - previous, previous),
+      calls: sum(current, (c) => c.calls),
+      previous_calls: sum(prior, (c) => c.calls),
+      top_changes: topChanges(current, prior, alerts, params.topChanges),
+      alert_drivers: [...drivers]
+        .filter(([, nanos]) => nanos !== 0n)
+        .sort(([a, x], [b, y]) => (abs(y) !== abs(x) ? (abs(y) > abs(x) ? 1 : -1) : a.localeCompare(b)))
+        .map(([cause, delta_nanos]) => ({ cause, delta_nanos })),
+      open_alerts: alerts.filter((a) => a.status !== 'resolved'),
+      budgets,
+    };
+  });
+  const total = sum(input.current, (c) => c.total_nanos);
+  const previousTotal = sum(input.prior, (c) => c.total_nanos);
+  const unowned = sum(
+    input.current.filter((c) => c.team_id === UNATTRIBUTED_TEAM),
+    (c) => c.total_nanos,
+  );
+  const ownerless = input.quarantined
+    .filter((q) => q.reason === 'MISSING_OWNER')
+    .reduce((s, q) => s + q.events, 0n);
+  actions.push(...unattributedSpend(unowned, total, ownerless, params));
+  return {
+    week: input.week.id,
+    from: new Date(input.week.start).toISOString(),
+    to: new Date(input.week.end).toISOString(),
+    previous_week: input.previous.id,
+    totals: { spend_nanos: total, previous_nanos: previousTotal, change_nanos: total - previousTotal },
+    teams,
+    unattributed: {
+      spend_nanos: unowned,
+      total_nanos: total,
+      share_bp: shareBp(unowned, total),
+      quarantined: input.quarantined,
+    },
+    actions: sortActions(actions),
+  };
+}
+
+/** A team's view: its own section and actions only, never an org-wide figure. */
+export function scopeDigest(digest: Digest, team: string): Digest {
+  const teams = digest.teams.filter((t) => t.team_id === team);
+  const own = teams[0];
+  return {
+    ...digest,
+    totals: {
+      spend_nanos: own?.spend_nanos ?? 0n,
+      previous_nanos: own?.previous_nanos ?? 0n,
+      change_nanos: own?.change_nanos ?? 0n,
+    },
+    teams,
+    unattributed: null,
+    actions: digest.actions.filter((a) => a.team_id === team),
+  };
+}
+
+/** Loads an ISO week (`2026-W47`) and the one before through the port and assembles the digest. */
+export async function weeklyDigest(
+  sources: DigestSources,
+  weekId: string,
+  params: DigestParams = DEFAULT_DIGEST_PARAMS,
+): Promise<Digest> {
+  const week = parseIsoWeek(weekId);
+  return buildDigest(await sources.load(week, previousIsoWeek(week)), params);
+}

@@ -1,0 +1,4 @@
+export * from './iso-week';
+export * from './digest-input';
+export * from './actions';
+export * from './digest';
