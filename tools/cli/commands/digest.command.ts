@@ -32,10 +32,10 @@ export function digestText(d: Digest): string {
   ];
   for (const t of d.teams) {
     const lines: string[] = [];
-    for (const c of t.top_changes)
-      lines.push(
-        `  ${signed(c.change_nanos)} ${c.dimension} ${c.key}: ${c.explanation}${c.alert_ids.length ? ` [${c.alert_ids.join(', ')}]` : ''}`,
-      );
+    for (const c of t.top_changes) {
+      lines.push(`  ${c.explanation}`);
+      for (const a of c.alerts) lines.push(`      alert ${a.alert_id} (${a.kind}): ${a.explanation}`);
+    }
     if (t.alert_drivers.length)
       lines.push(
         `  alert drivers: ${t.alert_drivers.map((x) => `${x.cause} ${signed(x.delta_nanos)}`).join(', ')}`,

@@ -119,7 +119,7 @@ describe('the weekly audit digest', () => {
     expect(digest.teams.map((t) => t.team_id)).toEqual(['search', 'unattributed']);
   });
 
-  it('explains the top changes exactly: the alert where one carries it, else calls vs cost per call', () => {
+  it('explains the top changes exactly (number of calls vs cost per call) with the alerts that carry them', () => {
     expect(search?.top_changes).toEqual([
       {
         dimension: 'feature',
@@ -129,8 +129,9 @@ describe('the weekly audit digest', () => {
         change_nanos: 10_000_000_000n,
         volume_nanos: 0n,
         cost_per_call_nanos: 10_000_000_000n,
-        alert_ids: ['al_answers'],
-        explanation: retryAlert.explanation,
+        explanation:
+          'feature answers +$10.00 vs the previous week: +$0.00 from the number of calls (2000 -> 2000), +$10.00 from cost per call',
+        alerts: [{ alert_id: 'al_answers', kind: 'retry_storm', explanation: retryAlert.explanation }],
       },
       {
         dimension: 'model',
@@ -140,7 +141,7 @@ describe('the weekly audit digest', () => {
         change_nanos: 10_000_000_000n,
         volume_nanos: 0n,
         cost_per_call_nanos: 10_000_000_000n,
-        alert_ids: [],
+        alerts: [],
         explanation:
           'model gpt-4o-mini +$10.00 vs the previous week: +$0.00 from the number of calls (2000 -> 2000), +$10.00 from cost per call',
       },
@@ -152,7 +153,7 @@ describe('the weekly audit digest', () => {
         change_nanos: 2_740_000_000n,
         volume_nanos: 2_740_000_000n,
         cost_per_call_nanos: 0n,
-        alert_ids: [],
+        alerts: [],
         explanation:
           'feature classify +$2.74 vs the previous week: +$2.74 from the number of calls (8000 -> 10000), +$0.00 from cost per call',
       },

@@ -32,9 +32,10 @@ export interface TopChange {
   /** (calls - previous calls) x previous cost per call, half-even; `change - this` is the rest. */
   volume_nanos: bigint;
   cost_per_call_nanos: bigint;
-  /** The alerts of the week that carry this change, and the sentence that explains it. */
-  alert_ids: string[];
+  /** The week-over-week sentence: new, stopped, or the split into number of calls and cost per call. */
   explanation: string;
+  /** The alerts of the week that carry this entity (its scope, or its largest driver), with their sentence. */
+  alerts: { alert_id: string; kind: string; explanation: string }[];
 }
 
 export interface BudgetStatus {
@@ -121,12 +122,11 @@ function topChanges(
       const volume = b.calls === 0n ? change : divideHalfEven((a.calls - b.calls) * b.nanos, b.calls);
       const carriers = alerts.filter((al) => carries(al, dimension, key));
       const explanation =
-        carriers[0]?.explanation ??
-        (b.nanos === 0n
+        b.nanos === 0n
           ? `${dimension} ${key} is new this week: ${formatUsd(a.nanos)} over ${a.calls} calls`
           : a.nanos === 0n
             ? `${dimension} ${key} stopped: ${formatUsd(b.nanos)} the week before, nothing this week`
-            : `${dimension} ${key} ${signed(change)} vs the previous week: ${signed(volume)} from the number of calls (${b.calls} -> ${a.calls}), ${signed(change - volume)} from cost per call`);
+            : `${dimension} ${key} ${signed(change)} vs the previous week: ${signed(volume)} from the number of calls (${b.calls} -> ${a.calls}), ${signed(change - volume)} from cost per call`;
       changes.push({
         dimension,
         key,
@@ -135,8 +135,8 @@ function topChanges(
         change_nanos: change,
         volume_nanos: volume,
         cost_per_call_nanos: change - volume,
-        alert_ids: carriers.map((al) => al.alert_id),
         explanation,
+        alerts: carriers.map((al) => ({ alert_id: al.alert_id, kind: al.kind, explanation: al.explanation })),
       });
     }
   }
@@ -161,7 +161,7 @@ function monthDays(period: string, weekEnd: number): { elapsed: bigint; days: bi
 
 /**
  * The weekly audit digest: who spent what this ISO week vs the one before (exact nanos), why it moved
- * (alerts' decompositions, else the split into calls and cost per call), open alerts, budgets, unowned
+ * (the split into calls and cost per call, and the alerts that carry it with their decomposition), open alerts, budgets, unowned
  * spend, and what to do next (pure rules, see actions.ts). Pure: the same input prints the same digest.
  */
 export function buildDigest(input: DigestInput, params: DigestParams = DEFAULT_DIGEST_PARAMS): Digest {

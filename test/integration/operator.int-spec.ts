@@ -1,0 +1,293 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { AlertsRepository } from '@tokentally/adapters-postgres-alerts';
+import { LedgerRepository } from '@tokentally/adapters-postgres-ledger';
+import { createPool, migrate } from '@tokentally/platform-db';
+import { KafkaHarness, stackEnv } from '@tokentally/testing';
+import {
+  RUN,
+  A,
+  B,
+  FINANCE,
+  TEAM_A,
+  WEEK,
+  week,
+  DAY,
+  current,
+  previous,
+  cost,
+  spike,
+  spikeUpdate,
+  resolvedOnce,
+  resolved,
+  other,
+} from './fixtures/operator-data';
+import { ServiceProcess } from './service-process';
+import { tally } from './tally';
+
+describe('operator surface: alerts, feedback and the weekly digest on the real stack', () => {
+  const pool = createPool({ connectionString: stackEnv.databaseUrl, max: 3 });
+  const harness = new KafkaHarness();
+  const service = new ServiceProcess('chargeback-exporter', 3237, {
+    DATABASE_URL: stackEnv.databaseUrl,
+    CHARGEBACK_API_TOKENS: `${FINANCE}:finance,${TEAM_A}:team:${A}`,
+    LOG_LEVEL: 'warn',
+  });
+  const call = (url: string, token?: string, body?: unknown): Promise<Response> =>
+    fetch(`${service.url}${url}`, {
+      ...(body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) }),
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+    });
+  const ids = [spike.alert_id, resolvedOnce.alert_id, other.alert_id];
+  const inWeek = `since=${new Date(week.start).toISOString()}&until=${new Date(week.end).toISOString()}`;
+
+  beforeAll(async () => {
+    await harness.start();
+    await migrate(pool);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'org-')), 'org.yaml');
+    writeFileSync(
+      file,
+      `teams:\n  - { id: ${A}, name: Search ${RUN}, monthly_budget_usd: "20" }\n  - { id: ${B}, name: Support ${RUN} }\n`,
+    );
+    tally('org', 'apply', file);
+    const ledger = new LedgerRepository(pool);
+    await ledger.record(current);
+    await ledger.record(previous);
+    await new AlertsRepository(pool).insert([spike, spikeUpdate, ...resolved, other]);
+    service.start();
+    await service.healthy();
+  });
+
+  afterAll(async () => {
+    await service.stop();
+    await harness.stop();
+    await pool.query('DELETE FROM tokentally.alert_feedback WHERE alert_id = ANY($1)', [ids]);
+    await pool.query('DELETE FROM tokentally.alerts WHERE alert_id = ANY($1)', [ids]);
+    const from = new Date(week.start - 7 * DAY);
+    const to = new Date(week.end);
+    const monthStart = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), 1));
+    await pool.query(
+      `DELETE FROM tokentally.ledger_event_keys k USING tokentally.ledger l
+        WHERE l.event_id = k.event_id AND l.occurred_at = k.occurred_at AND l.event_id LIKE $1`,
+      [`${RUN}-%`],
+    );
+    await pool.query('DELETE FROM tokentally.ledger WHERE event_id LIKE $1', [`${RUN}-%`]);
+    for (const table of ['rollup_hourly', 'rollup_daily', 'rollup_monthly'])
+      await pool.query(
+        `DELETE FROM tokentally.${table} WHERE team_id = ANY($1) OR (team_id = 'unattributed' AND bucket >= $2 AND bucket < $3)`,
+        [[A, B], table === 'rollup_monthly' ? monthStart : from, to],
+      );
+    await pool.end();
+  });
+
+  type Summary = {
+    alert_id: string;
+    status: string;
+    team_id: string;
+    delta_nanos: string;
+    latest_feedback: unknown;
+  };
+  const list = async (query: string, token = FINANCE): Promise<Summary[]> => {
+    const response = await call(`/v1/alerts?${query}`, token);
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { alerts: Summary[] }).alerts;
+  };
+
+  it('lists the latest revision of each alert, filtered on that revision, in event time', async () => {
+    const all = await list(`${inWeek}&limit=1000`);
+    expect(all.filter((a) => ids.includes(a.alert_id)).map((a) => [a.alert_id, a.status])).toEqual(
+      expect.arrayContaining([
+        [spike.alert_id, 'updated'],
+        [resolvedOnce.alert_id, 'resolved'],
+        [other.alert_id, 'open'],
+      ]),
+    );
+    // the resolved alert's first revision was "open": it is not open any more
+    const open = await list(`team=${A}&status=open&${inWeek}`);
+    expect(open.map((a) => a.alert_id)).toEqual([spike.alert_id]);
+    expect(open[0]?.delta_nanos).toBe('7000000000');
+    expect((await list(`team=${A}&status=resolved`)).map((a) => a.alert_id)).toEqual([resolvedOnce.alert_id]);
+    expect(await list(`team=${A}&since=${new Date(week.end).toISOString()}`)).toEqual([]);
+    expect((await list(`team=${A}&kind=prompt_growth&limit=1`)).length).toBe(1);
+  });
+
+  it('scopes team tokens to their team: 403 for another team, 400 for bad filters, 401 without a token', async () => {
+    const own = await list(inWeek, TEAM_A);
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((a) => a.team_id === A)).toBe(true);
+    expect((await call(`/v1/alerts?team=${B}`, TEAM_A)).status).toBe(403);
+    expect((await call(`/v1/alerts/${other.alert_id}`, TEAM_A)).status).toBe(403);
+    expect((await call('/v1/alerts')).status).toBe(401);
+    for (const bad of [
+      'status=closed',
+      'kind=boom',
+      'limit=0',
+      'since=yesterday',
+      `team=${encodeURIComponent("x' OR 1=1")}`,
+    ])
+      expect((await call(`/v1/alerts?${bad}`, FINANCE)).status).toBe(400);
+    expect((await call('/v1/alerts/al_000000000000000000000000', FINANCE)).status).toBe(404);
+  });
+
+  it('shows one alert with drivers that sum to the change exactly, and its revisions', async () => {
+    const response = await call(`/v1/alerts/${spike.alert_id}`, TEAM_A);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      delta_nanos: string;
+      explanation: string;
+      drivers: { cause: string; delta_nanos: string; share_bp: number; template_version: string | null }[];
+      revisions: { revision: number; status: string }[];
+    };
+    expect(body.explanation).toBe(spike.explanation);
+    expect(body.drivers.map((d) => [d.cause, d.delta_nanos, d.share_bp, d.template_version])).toEqual([
+      ['prompt_size', '6300000001', 9000, 'v7'],
+      ['traffic', '699999999', 1000, null],
+    ]);
+    expect(body.drivers.reduce((s, d) => s + BigInt(d.delta_nanos), 0n).toString()).toBe(body.delta_nanos);
+    expect(body.revisions.map((r) => `${r.revision}:${r.status}`)).toEqual(['1:open', '2:updated']);
+  });
+
+  it('stores feedback with who and when, where the detector reads it; refuses other teams and bad input', async () => {
+    const before = new Date(Date.now() - 60_000);
+    const response = await call(`/v1/alerts/${spike.alert_id}/feedback`, TEAM_A, {
+      verdict: 'planned',
+      reason: 'launch of the new classifier',
+      author: 'alice@example.com',
+    });
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as { feedback: { author: string }; suppressed_until: string };
+    expect(body.feedback.author).toBe(`alice@example.com (token:team:${A})`);
+    expect(Date.parse(body.suppressed_until)).toBe(spikeUpdate.detected_at + 7 * DAY);
+    expect(
+      (await call(`/v1/alerts/${other.alert_id}/feedback`, TEAM_A, { verdict: 'expected', reason: 'x' }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await call(`/v1/alerts/${spike.alert_id}/feedback`, TEAM_A, { verdict: 'fine', reason: 'x' })).status,
+    ).toBe(400);
+    expect(
+      (await call(`/v1/alerts/${spike.alert_id}/feedback`, TEAM_A, { verdict: 'expected', reason: ' ' }))
+        .status,
+    ).toBe(400);
+    // the rows the detector polls (AlertsRepository.feedbackSince) are the ones the route wrote
+    const polled = await new AlertsRepository(pool).feedbackSince(before);
+    expect(polled.filter((f) => ids.includes(f.alert_id)).map((f) => [f.alert_id, f.verdict])).toEqual([
+      [spike.alert_id, 'planned'],
+    ]);
+    const [listed] = await list(`team=${A}&status=open`);
+    expect(listed?.latest_feedback).toMatchObject({
+      verdict: 'planned',
+      reason: 'launch of the new classifier',
+    });
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toMatch(/tokentally_operator_alert_feedback_total\{[^}]*verdict="planned"[^}]*\} 1/);
+    expect(metrics).toMatch(/tokentally_operator_alerts_served_total\{[^}]*route="list"[^}]*\} [1-9]/);
+  });
+
+  it('digests the week: team spend to the nano vs the week before, explained changes, budget, unowned share, actions', async () => {
+    const response = await call(`/v1/digest?week=${WEEK}`, FINANCE);
+    expect(response.status).toBe(200);
+    type Digest = {
+      week: string;
+      previous_week: string;
+      totals: { spend_nanos: string };
+      teams: {
+        team_id: string;
+        spend_nanos: string;
+        previous_nanos: string;
+        change_nanos: string;
+        top_changes: {
+          dimension: string;
+          key: string;
+          change_nanos: string;
+          alerts: { alert_id: string; kind: string; explanation: string }[];
+        }[];
+        open_alerts: { alert_id: string; feedback: string | null }[];
+        budgets: { feature: string | null; budget_nanos: string; spent_nanos: string }[];
+      }[];
+      unattributed: { spend_nanos: string; total_nanos: string };
+      actions: { rule: string; team_id: string | null; feature: string | null; model: string | null }[];
+    };
+    const digest = (await response.json()) as Digest;
+    expect(digest.week).toBe(WEEK);
+    const team = (id: string) => digest.teams.find((t) => t.team_id === id);
+    const a = team(A);
+    expect(BigInt(a?.spend_nanos ?? '')).toBe(cost(current, A));
+    expect(BigInt(a?.previous_nanos ?? '')).toBe(cost(previous, A));
+    expect(BigInt(a?.change_nanos ?? '')).toBe(cost(current, A) - cost(previous, A));
+    expect(BigInt(team(B)?.spend_nanos ?? '')).toBe(cost(current, B));
+    const { rows } = await pool.query<{ total: bigint }>(
+      'SELECT coalesce(sum(total_nanos), 0)::bigint AS total FROM tokentally.ledger WHERE occurred_at >= $1 AND occurred_at < $2',
+      [new Date(week.start), new Date(week.end)],
+    );
+    expect(BigInt(digest.totals.spend_nanos)).toBe(rows[0]?.total);
+    expect(BigInt(digest.unattributed.spend_nanos)).toBe(cost(current, 'unattributed'));
+    const classifyChange = a?.top_changes.find((c) => c.dimension === 'feature' && c.key === 'classify');
+    expect(classifyChange?.alerts).toContainEqual({
+      alert_id: spike.alert_id,
+      kind: spike.kind,
+      explanation: spike.explanation,
+    });
+    expect(BigInt(classifyChange?.change_nanos ?? '')).toBe(cost(current, A) - cost(previous, A));
+    expect(a?.open_alerts.map((x) => [x.alert_id, x.feedback])).toEqual([[spike.alert_id, 'planned']]);
+    expect(a?.budgets).toEqual([expect.objectContaining({ feature: null, budget_nanos: '20000000000' })]);
+    expect(digest.actions).toContainEqual(
+      expect.objectContaining({
+        rule: 'premium_model_short_outputs',
+        team_id: A,
+        feature: 'classify',
+        model: 'gpt-4o',
+      }),
+    );
+    expect(digest.actions).toContainEqual(expect.objectContaining({ rule: 'unreviewed_alerts', team_id: B }));
+    const own = (await (await call(`/v1/digest?week=${WEEK}`, TEAM_A)).json()) as Digest;
+    expect(own.teams.map((t) => t.team_id)).toEqual([A]);
+    expect(own.unattributed).toBeNull();
+    expect(own.actions.every((x) => x.team_id === A)).toBe(true);
+    expect((await call(`/v1/digest?week=${WEEK}&team=${B}`, TEAM_A)).status).toBe(403);
+    for (const bad of ['2026-47', '2027-W53', encodeURIComponent("2026-W47' --")])
+      expect((await call(`/v1/digest?week=${bad}`, FINANCE)).status).toBe(400);
+    // the CLI assembles the same digest through the same use case
+    expect(JSON.parse(tally('digest', '--week', WEEK, '--json'))).toEqual(digest);
+    const text = tally('digest', '--week', WEEK, '--team', A);
+    console.log(tally('digest', '--week', WEEK));
+    console.log(tally('alerts', 'list', '--limit', '5'), tally('alerts', 'show', spike.alert_id));
+    expect(text).toContain(`Search ${RUN} (${A})`);
+    expect(text).toContain('[premium_model_short_outputs]');
+    expect(text).not.toContain(B);
+  });
+
+  it('tally alerts list | show | feedback work on the same store', () => {
+    const listed = tally('alerts', 'list', '--team', B, '--status', 'open');
+    expect(listed).toContain(other.alert_id);
+    expect(listed).toContain('+$7.00');
+    const shown = tally('alerts', 'show', other.alert_id);
+    expect(shown).toContain(other.explanation);
+    expect(shown).toMatch(/prompt_size\s+feature answers \(template v7\)\s+\$6\.30\s+6300000001\s+90\.00%/);
+    expect(shown).toMatch(/total\s+\$7\.00\s+7000000000/);
+    const given = tally(
+      'alerts',
+      'feedback',
+      other.alert_id,
+      '--verdict',
+      'not_an_issue',
+      '--reason',
+      'load test',
+    );
+    expect(given).toContain('not_an_issue recorded by cli:');
+    const json = JSON.parse(tally('alerts', 'show', other.alert_id, '--json')) as {
+      feedback: { verdict: string; reason: string }[];
+    };
+    expect(json.feedback).toEqual([
+      expect.objectContaining({ verdict: 'not_an_issue', reason: 'load test' }),
+    ]);
+    expect(() =>
+      tally('alerts', 'feedback', other.alert_id, '--verdict', 'whatever', '--reason', 'x'),
+    ).toThrow(/--verdict/);
+    expect(() => tally('alerts', 'show', 'al_000000000000000000000000')).toThrow(/no alert/);
+  });
+});
