@@ -23,6 +23,12 @@ import {
   resolved,
   other,
 } from './fixtures/operator-data';
+import {
+  AlertDetailSchema,
+  AlertSummarySchema,
+  DigestSchema,
+  FeedbackResponse,
+} from '../../services/chargeback-exporter/src/inbound/operator.schemas';
 import { ServiceProcess } from './service-process';
 import { tally } from './tally';
 
@@ -94,7 +100,10 @@ describe('operator surface: alerts, feedback and the weekly digest on the real s
   const list = async (query: string, token = FINANCE): Promise<Summary[]> => {
     const response = await call(`/v1/alerts?${query}`, token);
     expect(response.status).toBe(200);
-    return ((await response.json()) as { alerts: Summary[] }).alerts;
+    const { alerts } = (await response.json()) as { alerts: Summary[] };
+    // the documented (OpenAPI) shape, strictly: no field missing, none undocumented
+    for (const alert of alerts) AlertSummarySchema.parse(alert);
+    return alerts;
   };
 
   it('lists the latest revision of each alert, filtered on that revision, in event time', async () => {
@@ -136,7 +145,9 @@ describe('operator surface: alerts, feedback and the weekly digest on the real s
   it('shows one alert with drivers that sum to the change exactly, and its revisions', async () => {
     const response = await call(`/v1/alerts/${spike.alert_id}`, TEAM_A);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as {
+    const json: unknown = await response.json();
+    AlertDetailSchema.parse(json);
+    const body = json as {
       delta_nanos: string;
       explanation: string;
       drivers: { cause: string; delta_nanos: string; share_bp: number; template_version: string | null }[];
@@ -159,7 +170,7 @@ describe('operator surface: alerts, feedback and the weekly digest on the real s
       author: 'alice@example.com',
     });
     expect(response.status).toBe(201);
-    const body = (await response.json()) as { feedback: { author: string }; suppressed_until: string };
+    const body = FeedbackResponse.parse(await response.json());
     expect(body.feedback.author).toBe(`alice@example.com (token:team:${A})`);
     expect(Date.parse(body.suppressed_until)).toBe(spikeUpdate.detected_at + 7 * DAY);
     expect(
@@ -212,7 +223,9 @@ describe('operator surface: alerts, feedback and the weekly digest on the real s
       unattributed: { spend_nanos: string; total_nanos: string };
       actions: { rule: string; team_id: string | null; feature: string | null; model: string | null }[];
     };
-    const digest = (await response.json()) as Digest;
+    const json: unknown = await response.json();
+    DigestSchema.parse(json);
+    const digest = json as Digest;
     expect(digest.week).toBe(WEEK);
     const team = (id: string) => digest.teams.find((t) => t.team_id === id);
     const a = team(A);
@@ -244,7 +257,7 @@ describe('operator surface: alerts, feedback and the weekly digest on the real s
       }),
     );
     expect(digest.actions).toContainEqual(expect.objectContaining({ rule: 'unreviewed_alerts', team_id: B }));
-    const own = (await (await call(`/v1/digest?week=${WEEK}`, TEAM_A)).json()) as Digest;
+    const own = DigestSchema.parse(await (await call(`/v1/digest?week=${WEEK}`, TEAM_A)).json());
     expect(own.teams.map((t) => t.team_id)).toEqual([A]);
     expect(own.unattributed).toBeNull();
     expect(own.actions.every((x) => x.team_id === A)).toBe(true);
@@ -254,8 +267,6 @@ describe('operator surface: alerts, feedback and the weekly digest on the real s
     // the CLI assembles the same digest through the same use case
     expect(JSON.parse(tally('digest', '--week', WEEK, '--json'))).toEqual(digest);
     const text = tally('digest', '--week', WEEK, '--team', A);
-    console.log(tally('digest', '--week', WEEK));
-    console.log(tally('alerts', 'list', '--limit', '5'), tally('alerts', 'show', spike.alert_id));
     expect(text).toContain(`Search ${RUN} (${A})`);
     expect(text).toContain('[premium_model_short_outputs]');
     expect(text).not.toContain(B);

@@ -39,7 +39,7 @@ describe('operator routes', () => {
     const document = financeOpenApi();
     const schemas = document.components?.schemas ?? {};
     expect(Object.keys(schemas)).toEqual(
-      expect.arrayContaining(['AlertSummary', 'AlertDetail', 'AlertFeedback']),
+      expect.arrayContaining(['AlertSummary', 'AlertDetail', 'AlertFeedback', 'Digest']),
     );
     const detail = schemas['AlertDetail'] as { properties?: Record<string, unknown> };
     expect(Object.keys(detail.properties ?? {})).toEqual(

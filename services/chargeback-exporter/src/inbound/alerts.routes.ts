@@ -6,6 +6,7 @@ import {
   MAX_REASON_LENGTH,
 } from '@tokentally/domain-anomaly';
 import { z } from 'zod';
+import { AlertDetailSchema, AlertSummarySchema, DigestSchema, FeedbackResponse } from './operator.schemas';
 
 /**
  * The operator surface of the anomaly detector on the finance API: alerts, their explanation, feedback,
@@ -68,14 +69,9 @@ export const FeedbackBody = z.object({
     .trim()
     .min(1, 'a reason is required')
     .max(MAX_REASON_LENGTH, `reason is longer than ${MAX_REASON_LENGTH} characters`),
-  author: z
-    .string()
-    .trim()
-    .max(200)
-    .optional()
-    .meta({
-      description: 'who gives it (recorded with the token role, e.g. "alice@example.com (token:finance)")',
-    }),
+  author: z.string().trim().max(200).optional().meta({
+    description: 'who gives it (recorded with the token role, e.g. "alice@example.com (token:finance)")',
+  }),
 });
 export const DigestQuery = z.object({
   week: z
@@ -84,82 +80,6 @@ export const DigestQuery = z.object({
     .meta({ description: 'ISO week (Monday 00:00 UTC to the next Monday)', example: '2026-W47' }),
   team,
 });
-
-const nanos = z.string().meta({ description: 'integer nano-USD' });
-const time = z.string().meta({ description: 'ISO 8601 UTC' });
-const FeedbackView = z.object({
-  verdict: z.string(),
-  reason: z.string(),
-  author: z.string().nullable(),
-  created_at: time,
-});
-export const AlertSummarySchema = z
-  .object({
-    alert_id: z.string(),
-    revision: z.number().int(),
-    status: z.enum(['open', 'updated', 'resolved']),
-    kind: z.enum(ALERT_KINDS),
-    severity: z.enum(['info', 'warning', 'critical']),
-    team_id: z.string(),
-    scope: z.object({
-      series: z.string().nullable(),
-      feature: z.string().nullable(),
-      model: z.string().nullable(),
-      workflow: z.string().nullable(),
-      environment: z.string().nullable(),
-    }),
-    window_start: time,
-    window_end: time,
-    detected_at: time.meta({ description: 'event time of the decision (end of the evaluated minute)' }),
-    observed_nanos: nanos,
-    baseline_nanos: nanos,
-    delta_nanos: nanos.meta({ description: 'observed - baseline; the drivers sum to it exactly' }),
-    primary_cause: z.string().nullable(),
-    explanation: z.string().meta({ description: 'the sentence a finance reader gets' }),
-    budget: z
-      .object({
-        period: z.string().nullable(),
-        threshold_bp: z.number().int().nullable(),
-        budget_nanos: nanos.nullable(),
-        forecast_crossing_date: z.string().nullable(),
-      })
-      .nullable(),
-    latest_feedback: FeedbackView.nullable(),
-  })
-  .meta({ id: 'AlertSummary' });
-export const AlertDetailSchema = AlertSummarySchema.extend({
-  drivers: z.array(
-    z.object({
-      cause: z.string(),
-      dimension: z.string(),
-      key: z.string(),
-      delta_nanos: nanos,
-      share_bp: z.number().int().meta({ description: 'share of delta_nanos in basis points' }),
-      template_version: z.string().nullable(),
-    }),
-  ),
-  revisions: z.array(
-    z.object({
-      revision: z.number().int(),
-      status: z.string(),
-      kind: z.string(),
-      detected_at: time,
-      observed_nanos: nanos,
-      baseline_nanos: nanos,
-    }),
-  ),
-  feedback: z.array(FeedbackView),
-  published: z.boolean().meta({ description: 'sent on llm.alerts.v1' }),
-}).meta({ id: 'AlertDetail' });
-export const FeedbackResponse = z
-  .object({
-    alert_id: z.string(),
-    feedback: FeedbackView,
-    suppressed_until: time.meta({
-      description: "event time until which the detector does not page again for this alert's scope",
-    }),
-  })
-  .meta({ id: 'AlertFeedback' });
 
 const errors = {
   400: { description: 'invalid parameter' },
@@ -209,11 +129,7 @@ export const OPERATOR_ROUTES: RouteConfig[] = [
       'Weekly audit digest: per team spend vs the previous ISO week, explained top changes, open alerts, budgets, unowned spend, suggested actions',
     request: { query: DigestQuery },
     responses: {
-      200: {
-        description:
-          'digest; money as integer nano-USD strings, shares in basis points (docs/anomaly-detection.md)',
-        content: { 'application/json': { schema: {} } },
-      },
+      200: json('digest; money and counts as integer strings, shares in basis points', DigestSchema),
       ...errors,
     },
   },
