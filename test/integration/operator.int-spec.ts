@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AlertsRepository } from '@tokentally/adapters-postgres-alerts';
 import { LedgerRepository } from '@tokentally/adapters-postgres-ledger';
+import { AlertDetailSchema, AlertSummarySchema, FeedbackResponse } from '@tokentally/domain-anomaly';
+import { DigestSchema } from '@tokentally/domain-digest';
 import { createPool, migrate } from '@tokentally/platform-db';
 import { KafkaHarness, stackEnv } from '@tokentally/testing';
 import {
@@ -23,12 +25,6 @@ import {
   resolved,
   other,
 } from './fixtures/operator-data';
-import {
-  AlertDetailSchema,
-  AlertSummarySchema,
-  DigestSchema,
-  FeedbackResponse,
-} from '../../services/chargeback-exporter/src/inbound/operator.schemas';
 import { ServiceProcess } from './service-process';
 import { tally } from './tally';
 

@@ -9,3 +9,4 @@ export * from './detector';
 export * from './budget';
 export * from './operator';
 export * from './operator-view';
+export * from './operator-schemas';

@@ -8,6 +8,7 @@ import {
   type OperatorCaller,
   type StoredAlert,
 } from './operator';
+import { AlertDetailSchema, AlertSummarySchema } from './operator-schemas';
 import { alertDetailView, alertSummaryView } from './operator-view';
 
 const HOUR = 3_600_000;
@@ -136,6 +137,26 @@ describe('alert operations', () => {
       budget: null,
       latest_feedback: null,
     });
+    // the documented shapes, strictly (no missing, no undocumented field)
+    expect(() => AlertSummarySchema.parse(alertSummaryView(alert))).not.toThrow();
+    const withFeedback = {
+      ...alert,
+      feedback: [
+        { alert_id: 'al_1', verdict: 'expected' as const, reason: 'r', author: null, created_at: 0 },
+      ],
+    };
+    const detail = alertDetailView(withFeedback, [
+      {
+        revision: 1,
+        status: 'open',
+        kind: 'traffic_spike',
+        detected_at: 0,
+        observed_nanos: 2,
+        baseline_nanos: 1,
+      },
+    ]);
+    expect(AlertDetailSchema.parse(detail)).toEqual(detail);
+    expect(AlertSummarySchema.safeParse({ ...alertSummaryView(alert), extra: 1 }).success).toBe(false);
     expect(alertDetailView(alert, []).drivers).toEqual([
       {
         cause: 'traffic',

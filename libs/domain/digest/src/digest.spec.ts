@@ -1,5 +1,6 @@
 import { DEFAULT_DIGEST_PARAMS, premiumShortOutputs, retriesAboveNormal } from './actions';
 import { buildDigest, scopeDigest } from './digest';
+import { DigestSchema } from './digest-schema';
 import type { DigestAlert, DigestInput, SpendCell } from './digest-input';
 import { parseIsoWeek, previousIsoWeek } from './iso-week';
 
@@ -215,6 +216,13 @@ describe('the weekly audit digest', () => {
     expect(digest.actions[3]?.message).toBe(
       'on this pace answers ends 2026-11 at $54.55, 109.09% of its $50.00 budget; raise it or cut usage before it crosses',
     );
+  });
+
+  it('serialises to the documented JSON shape (bigints as strings), org and team views alike', () => {
+    const json = (value: unknown): unknown =>
+      JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+    expect(() => DigestSchema.parse(json(digest))).not.toThrow();
+    expect(() => DigestSchema.parse(json(scopeDigest(digest, 'search')))).not.toThrow();
   });
 
   it('gives a team token its own section and actions, and no org-wide figure', () => {

@@ -47,6 +47,40 @@ export interface BudgetStatus {
   projected_nanos: bigint;
 }
 
+/** An alert still open at the digest's time, in brief (the whole of it: GET /v1/alerts/{alert_id}). */
+export interface OpenAlert {
+  alert_id: string;
+  kind: string;
+  severity: string;
+  status: 'open' | 'updated';
+  feature: string | null;
+  model: string | null;
+  workflow: string | null;
+  window_start: string;
+  window_end: string;
+  delta_nanos: bigint;
+  primary_cause: string | null;
+  explanation: string;
+  feedback: string | null;
+}
+
+const openAlert = (a: DigestAlert & { status: 'open' | 'updated' }): OpenAlert => ({
+  alert_id: a.alert_id,
+  kind: a.kind,
+  severity: a.severity,
+  status: a.status,
+  feature: a.feature,
+  model: a.model,
+  workflow: a.workflow,
+  window_start: new Date(a.window_start).toISOString(),
+  window_end: new Date(a.window_end).toISOString(),
+  delta_nanos: a.observed_nanos - a.baseline_nanos,
+  primary_cause: a.primary_cause,
+  explanation: a.explanation,
+  feedback: a.feedback,
+});
+const isOpen = (a: DigestAlert): a is DigestAlert & { status: 'open' | 'updated' } => a.status !== 'resolved';
+
 export interface TeamDigest {
   team_id: string;
   name: string;
@@ -60,7 +94,7 @@ export interface TeamDigest {
   top_changes: TopChange[];
   /** Sum of the drivers of the team's alerts in the week, by cause (traffic, prompt_size, ...). */
   alert_drivers: { cause: string; delta_nanos: bigint }[];
-  open_alerts: DigestAlert[];
+  open_alerts: OpenAlert[];
   budgets: BudgetStatus[];
 }
 
@@ -215,7 +249,7 @@ export function buildDigest(input: DigestInput, params: DigestParams = DEFAULT_D
         .filter(([, nanos]) => nanos !== 0n)
         .sort(([a, x], [b, y]) => (abs(y) !== abs(x) ? (abs(y) > abs(x) ? 1 : -1) : a.localeCompare(b)))
         .map(([cause, delta_nanos]) => ({ cause, delta_nanos })),
-      open_alerts: alerts.filter((a) => a.status !== 'resolved'),
+      open_alerts: alerts.filter(isOpen).map(openAlert),
       budgets,
     };
   });

@@ -2,3 +2,4 @@ export * from './iso-week';
 export * from './digest-input';
 export * from './actions';
 export * from './digest';
+export * from './digest-schema';

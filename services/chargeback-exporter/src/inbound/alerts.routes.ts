@@ -1,12 +1,15 @@
 import type { RouteConfig } from '@asteasolutions/zod-to-openapi';
 import {
+  AlertDetailSchema,
+  AlertSummarySchema,
+  FeedbackResponse,
   ALERT_KINDS,
   FEEDBACK_VERDICTS,
   MAX_ALERT_LIMIT,
   MAX_REASON_LENGTH,
 } from '@tokentally/domain-anomaly';
+import { DigestSchema } from '@tokentally/domain-digest';
 import { z } from 'zod';
-import { AlertDetailSchema, AlertSummarySchema, DigestSchema, FeedbackResponse } from './operator.schemas';
 
 /**
  * The operator surface of the anomaly detector on the finance API: alerts, their explanation, feedback,
