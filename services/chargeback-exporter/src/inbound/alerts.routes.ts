@@ -16,7 +16,7 @@ import { z } from 'zod';
  * and the weekly audit digest. Parameters, bodies and responses are zod schemas: the controller
  * validates with them and the OpenAPI document (GET /openapi.json) is generated from them.
  */
-const teamId = z.string().regex(/^[a-z0-9][a-z0-9._@:-]{0,127}$/i, 'team must be a team id');
+const teamId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$/, 'team must be a team id');
 const team = teamId
   .optional()
   .meta({ description: 'finance: any team (all when left out); team tokens: their own (403 otherwise)' });
