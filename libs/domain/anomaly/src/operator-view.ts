@@ -1,4 +1,4 @@
-import type { AlertFeedback, AlertRevision, StoredAlert } from './operator';
+import type { AlertFeedback, AlertRevision, StoredAlert } from './operator.ports';
 
 /**
  * The JSON shapes of the operator surface (GET /v1/alerts, GET /v1/alerts/:id, `tally alerts --json`):

@@ -1,13 +1,6 @@
 import type { AlertEvent } from '@tokentally/contracts';
-import {
-  AlertOperations,
-  OperatorError,
-  readableTeam,
-  type AlertFeedback,
-  type AlertStore,
-  type OperatorCaller,
-  type StoredAlert,
-} from './operator';
+import { AlertOperations, OperatorError, readableTeam, type OperatorCaller } from './operator';
+import type { AlertFeedback, AlertStore, StoredAlert } from './operator.ports';
 import { AlertDetailSchema, AlertSummarySchema } from './operator-schemas';
 import { alertDetailView, alertSummaryView } from './operator-view';
 

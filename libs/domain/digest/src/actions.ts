@@ -1,5 +1,5 @@
 import { divideHalfEven, formatUsd } from '@tokentally/domain-money';
-import type { DigestAlert, DigestBudget, SpendCell } from './digest-input';
+import type { DigestAlert, DigestBudget, SpendCell } from './digest.ports';
 
 /** Thresholds of the suggestion rules. Defaults are deliberately conservative: a digest, not a pager. */
 export interface DigestParams {

@@ -1,7 +1,7 @@
 import { DEFAULT_DIGEST_PARAMS, premiumShortOutputs, retriesAboveNormal } from './actions';
 import { buildDigest, scopeDigest } from './digest';
 import { DigestSchema } from './digest-schema';
-import type { DigestAlert, DigestInput, SpendCell } from './digest-input';
+import type { DigestAlert, DigestInput, SpendCell } from './digest.ports';
 import { parseIsoWeek, previousIsoWeek } from './iso-week';
 
 const cell = (over: Partial<SpendCell>): SpendCell => ({

@@ -17,7 +17,7 @@ import {
   type DigestInput,
   type DigestSources,
   type SpendCell,
-} from './digest-input';
+} from './digest.ports';
 import { parseIsoWeek, previousIsoWeek } from './iso-week';
 
 export type ChangeDimension = 'feature' | 'model' | 'workflow';

@@ -1,5 +1,5 @@
 export * from './iso-week';
-export * from './digest-input';
+export * from './digest.ports';
 export * from './actions';
 export * from './digest';
 export * from './digest-schema';
