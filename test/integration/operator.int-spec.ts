@@ -2,10 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AlertsRepository } from '@tokentally/adapters-postgres-alerts';
+import { BudgetRepository } from '@tokentally/adapters-postgres-budget';
 import { LedgerRepository } from '@tokentally/adapters-postgres-ledger';
 import { AlertDetailSchema, AlertSummarySchema, FeedbackResponse } from '@tokentally/domain-anomaly';
 import { DigestSchema } from '@tokentally/domain-digest';
-import { createPool, migrate } from '@tokentally/platform-db';
+import { createPool, inTransaction, migrate } from '@tokentally/platform-db';
 import { KafkaHarness, stackEnv } from '@tokentally/testing';
 import {
   RUN,
@@ -53,13 +54,50 @@ describe('operator surface: alerts, feedback and the weekly digest on the real s
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'org-')), 'org.yaml');
     writeFileSync(
       file,
-      `teams:\n  - { id: ${A}, name: Search ${RUN}, monthly_budget_usd: "20" }\n  - { id: ${B}, name: Support ${RUN} }\n`,
+      `teams:
+  - { id: ${A}, name: Search ${RUN}, monthly_budget_usd: "20" }
+  - { id: ${B}, name: Support ${RUN} }
+`,
     );
     tally('org', 'apply', file);
     const ledger = new LedgerRepository(pool);
     await ledger.record(current);
     await ledger.record(previous);
     await new AlertsRepository(pool).insert([spike, spikeUpdate, ...resolved, other]);
+    // a gateway budget rule on classify ($5) and a $1 override in effect at the week's end
+    const budgets = new BudgetRepository(pool);
+    const client = await pool.connect();
+    await inTransaction(client, () =>
+      budgets.replaceDeclaration(client, {
+        rules: [
+          {
+            teamId: A,
+            feature: 'classify',
+            environment: null,
+            monthlyLimitNanos: 5_000_000_000n,
+            mode: 'soft',
+            softUntil: null,
+            warnAtBp: 8000,
+          },
+        ],
+        caps: [],
+      }),
+    ).finally(() => client.release());
+    await budgets.addOverride(
+      {
+        id: `ovr-${RUN}`,
+        teamId: A,
+        feature: 'classify',
+        environment: null,
+        amountNanos: 1_000_000_000n,
+        reasonCode: 'PRODUCT_LAUNCH',
+        approver: 'cfo@example.com',
+        note: 'launch week',
+        createdAt: week.start,
+        expiresAt: week.end + DAY,
+      },
+      'operator.int-spec',
+    );
     service.start();
     await service.healthy();
   });
@@ -69,6 +107,8 @@ describe('operator surface: alerts, feedback and the weekly digest on the real s
     await harness.stop();
     await pool.query('DELETE FROM tokentally.alert_feedback WHERE alert_id = ANY($1)', [ids]);
     await pool.query('DELETE FROM tokentally.alerts WHERE alert_id = ANY($1)', [ids]);
+    // (the override stays: overrides are an audit trail the database refuses to delete)
+    await pool.query('DELETE FROM tokentally.budget_rules WHERE team_id = $1', [A]);
     const from = new Date(week.start - 7 * DAY);
     const to = new Date(week.end);
     const monthStart = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), 1));
@@ -214,7 +254,7 @@ describe('operator surface: alerts, feedback and the weekly digest on the real s
           alerts: { alert_id: string; kind: string; explanation: string }[];
         }[];
         open_alerts: { alert_id: string; feedback: string | null }[];
-        budgets: { feature: string | null; budget_nanos: string; spent_nanos: string }[];
+        budgets: { source: string; feature: string | null; budget_nanos: string; spent_nanos: string }[];
       }[];
       unattributed: { spend_nanos: string; total_nanos: string };
       actions: { rule: string; team_id: string | null; feature: string | null; model: string | null }[];
@@ -243,7 +283,22 @@ describe('operator surface: alerts, feedback and the weekly digest on the real s
     });
     expect(BigInt(classifyChange?.change_nanos ?? '')).toBe(cost(current, A) - cost(previous, A));
     expect(a?.open_alerts.map((x) => [x.alert_id, x.feedback])).toEqual([[spike.alert_id, 'planned']]);
-    expect(a?.budgets).toEqual([expect.objectContaining({ feature: null, budget_nanos: '20000000000' })]);
+    // month to date at the week's end, as the ledger has it: the team budget and the gateway rule
+    const monthStart = new Date(
+      Date.UTC(new Date(week.end - 1).getUTCFullYear(), new Date(week.end - 1).getUTCMonth(), 1),
+    );
+    const mtd = async (feature: string | null): Promise<string> => {
+      const { rows } = await pool.query<{ nanos: bigint }>(
+        `SELECT coalesce(sum(total_nanos), 0)::bigint AS nanos FROM tokentally.ledger
+          WHERE team_id = $1 AND ($2::text IS NULL OR feature = $2) AND occurred_at >= $3 AND occurred_at < $4`,
+        [A, feature, monthStart, new Date(week.end)],
+      );
+      return String(rows[0]?.nanos);
+    };
+    expect(a?.budgets.map((b) => [b.source, b.feature, b.budget_nanos, b.spent_nanos])).toEqual([
+      ['team', null, '20000000000', await mtd(null)],
+      ['gateway', 'classify', '6000000000', await mtd('classify')],
+    ]);
     expect(digest.actions).toContainEqual(
       expect.objectContaining({
         rule: 'premium_model_short_outputs',

@@ -46,7 +46,7 @@ export function digestText(d: Digest): string {
       );
     for (const b of t.budgets)
       lines.push(
-        `  budget ${b.feature ?? 'team'} ${b.period}: ${formatUsd(b.spent_nanos)} of ${formatUsd(b.budget_nanos)} (${basisPoints(b.used_bp)}), on pace for ${formatUsd(b.projected_nanos)}`,
+        `  budget ${[b.source, b.feature, b.environment].filter((x) => x !== null).join(' ')} ${b.period}: ${formatUsd(b.spent_nanos)} of ${formatUsd(b.budget_nanos)} (${basisPoints(b.used_bp)}), on pace for ${formatUsd(b.projected_nanos)}`,
       );
     if (lines.length) out.push('', `${t.name} (${t.team_id})`, ...lines);
   }

@@ -104,27 +104,36 @@ export class PostgresDigestSources implements DigestSources {
     }));
   }
 
-  /** Team and feature budgets of the month the week ends in, spend from the 1st to the week's end. */
+  /**
+   * Every budget table, for the month the week ends in: team budgets (org registry), feature budgets
+   * (the detector's) and gateway budget rules with the overrides in effect at the week's end; spend
+   * from the 1st of the month to the week's end, from the daily rollups.
+   */
   private async budgets(week: IsoWeek): Promise<DigestBudget[]> {
     const last = new Date(week.end - 1);
     const monthStart = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth(), 1));
     const period = `${last.getUTCFullYear()}-${String(last.getUTCMonth() + 1).padStart(2, '0')}`;
-    const { rows } = await this.pool.query<{
-      team_id: string;
-      feature: string | null;
-      budget_nanos: bigint;
-      spent_nanos: bigint;
-    }>(
+    const { rows } = await this.pool.query<Omit<DigestBudget, 'period'>>(
       `WITH budgets AS (
-         SELECT team_id, NULL::text AS feature, monthly_budget_nanos AS budget_nanos
+         SELECT 'team' AS source, team_id, NULL::text AS feature, NULL::text AS environment,
+                monthly_budget_nanos AS budget_nanos
            FROM tokentally.teams WHERE monthly_budget_nanos IS NOT NULL
          UNION ALL
-         SELECT team_id, feature, monthly_budget_nanos FROM tokentally.feature_budgets)
-       SELECT b.team_id, b.feature, b.budget_nanos,
+         SELECT 'feature', team_id, feature, NULL, monthly_budget_nanos FROM tokentally.feature_budgets
+         UNION ALL
+         SELECT 'gateway', g.team_id, g.feature, g.environment,
+                g.monthly_limit_nanos + coalesce((SELECT sum(o.amount_nanos) FROM tokentally.budget_overrides o
+                  WHERE o.team_id = g.team_id AND o.feature IS NOT DISTINCT FROM g.feature
+                    AND o.environment IS NOT DISTINCT FROM g.environment
+                    AND o.created_at <= $2 AND o.expires_at > $2), 0)
+           FROM tokentally.budget_rules g)
+       SELECT b.source, b.team_id, b.feature, b.environment, b.budget_nanos::bigint AS budget_nanos,
               coalesce((SELECT sum(r.total_nanos) FROM tokentally.rollup_daily r
                          WHERE r.team_id = b.team_id AND (b.feature IS NULL OR r.feature = b.feature)
+                           AND (b.environment IS NULL OR r.environment = b.environment)
                            AND r.bucket >= $1 AND r.bucket < $2), 0)::bigint AS spent_nanos
-         FROM budgets b ORDER BY b.team_id, b.feature NULLS FIRST`,
+         FROM budgets b
+        ORDER BY b.team_id, b.source DESC, b.feature NULLS FIRST, b.environment NULLS FIRST`,
       [monthStart, new Date(week.end)],
     );
     return rows.map((r) => ({ ...r, period }));

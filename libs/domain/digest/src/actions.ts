@@ -138,7 +138,7 @@ export function budgetPace(
   const projected = daysElapsed === 0n ? 0n : divideHalfEven(budget.spent_nanos * daysInMonth, daysElapsed);
   if (budget.budget_nanos <= 0n || projected <= budget.budget_nanos) return { projected_nanos: projected };
   const over = budget.spent_nanos >= budget.budget_nanos;
-  const what = budget.feature ?? 'the team';
+  const what = [budget.feature, budget.environment].filter((x) => x !== null).join(' / ') || 'the team';
   const message = over
     ? `${what} has spent ${formatUsd(budget.spent_nanos)} of its ${formatUsd(budget.budget_nanos)} ${budget.period} budget (${percent(shareBp(budget.spent_nanos, budget.budget_nanos))}); raise the budget or cut usage`
     : `on this pace ${what} ends ${budget.period} at ${formatUsd(projected)}, ${percent(shareBp(projected, budget.budget_nanos))} of its ${formatUsd(budget.budget_nanos)} budget; raise it or cut usage before it crosses`;

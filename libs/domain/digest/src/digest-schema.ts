@@ -59,7 +59,12 @@ export const DigestSchema = z
         open_alerts: z.array(OpenAlert),
         budgets: z.array(
           z.strictObject({
+            source: z.enum(['team', 'feature', 'gateway']).meta({
+              description:
+                'team: org registry; feature: feature_budgets; gateway: budget_rules (+ overrides)',
+            }),
             feature: z.string().nullable(),
+            environment: z.string().nullable(),
             period: z.string(),
             budget_nanos: nanos,
             spent_nanos: nanos,

@@ -45,10 +45,15 @@ export interface DigestAlert {
   feedback: string | null;
 }
 
-/** A monthly budget (team, or one feature of a team) and its month-to-date spend at the week's end. */
+/**
+ * A monthly budget and its month-to-date spend at the week's end: `team` (org registry), `feature`
+ * (feature_budgets, the detector's thresholds) or `gateway` (budget_rules, with overrides in effect).
+ */
 export interface DigestBudget {
+  source: 'team' | 'feature' | 'gateway';
   team_id: string;
   feature: string | null;
+  environment: string | null;
   /** The month the week ends in, YYYY-MM. */
   period: string;
   budget_nanos: bigint;

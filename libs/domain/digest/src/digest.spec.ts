@@ -76,15 +76,19 @@ const input: DigestInput = {
   alerts: [retryAlert],
   budgets: [
     {
+      source: 'team',
       team_id: 'search',
       feature: null,
+      environment: null,
       period: '2026-11',
       budget_nanos: 100_000_000_000n,
       spent_nanos: 60_000_000_000n,
     },
     {
+      source: 'feature',
       team_id: 'search',
       feature: 'answers',
+      environment: null,
       period: '2026-11',
       budget_nanos: 50_000_000_000n,
       spent_nanos: 40_000_000_000n,
@@ -171,7 +175,9 @@ describe('the weekly audit digest', () => {
     // 22 of November's 30 days have passed when W47 ends: 60 x 30 / 22 = 81.818181818...
     expect(search?.budgets).toEqual([
       {
+        source: 'team',
         feature: null,
+        environment: null,
         period: '2026-11',
         budget_nanos: 100_000_000_000n,
         spent_nanos: 60_000_000_000n,
@@ -179,7 +185,9 @@ describe('the weekly audit digest', () => {
         projected_nanos: 81_818_181_818n,
       },
       {
+        source: 'feature',
         feature: 'answers',
+        environment: null,
         period: '2026-11',
         budget_nanos: 50_000_000_000n,
         spent_nanos: 40_000_000_000n,

@@ -39,7 +39,9 @@ export interface TopChange {
 }
 
 export interface BudgetStatus {
+  source: 'team' | 'feature' | 'gateway';
   feature: string | null;
+  environment: string | null;
   period: string;
   budget_nanos: bigint;
   spent_nanos: bigint;
@@ -227,7 +229,9 @@ export function buildDigest(input: DigestInput, params: DigestParams = DEFAULT_D
         const pace = budgetPace(b, elapsed, days);
         if (pace.action) actions.push(pace.action);
         return {
+          source: b.source,
           feature: b.feature,
+          environment: b.environment,
           period: b.period,
           budget_nanos: b.budget_nanos,
           spent_nanos: b.spent_nanos,
