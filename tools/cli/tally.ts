@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
+import { registerAlertsCommands } from './commands/alerts.command';
 import { registerBudgetCommands } from './commands/budget.command';
 import { registerDbCommands } from './commands/db.command';
+import { registerDigestCommand } from './commands/digest.command';
 import { registerExplainCommand } from './commands/explain.command';
 import { registerOrgCommands } from './commands/org.command';
 import { registerQuarantineCommands } from './commands/quarantine.command';
@@ -13,7 +15,7 @@ import { registerTopicsCommands } from './commands/topics.command';
 
 /**
  * `tally`: the one command line of tokentally. Subcommands grow with the pipeline (org, rates,
- * quarantine, explain, reprice, report, period); each validates its input, prints progress on long
+ * quarantine, explain, reprice, report, period, alerts, digest); each validates its input, prints progress on long
  * work and exits non-zero on failure.
  */
 export function buildCli(): Command {
@@ -32,6 +34,8 @@ export function buildCli(): Command {
   registerTopicsCommands(program);
   registerBudgetCommands(program);
   registerRefsCommand(program);
+  registerAlertsCommands(program);
+  registerDigestCommand(program);
   return program;
 }
 

@@ -2,19 +2,6 @@ import type { Pool } from 'pg';
 import type { AlertEvent } from '@tokentally/contracts';
 import { inTransaction } from '@tokentally/platform-db';
 
-export interface StoredAlert extends AlertEvent {
-  published_at: Date | null;
-  feedback: { verdict: string; reason: string; author: string | null; created_at: Date }[];
-}
-
-export interface AlertFilter {
-  team?: string;
-  status?: string;
-  kind?: string;
-  since?: number;
-  limit?: number;
-}
-
 export interface BudgetRow {
   team_id: string;
   team_name: string;
@@ -23,11 +10,11 @@ export interface BudgetRow {
   thresholds_bp: number[] | null;
 }
 
-const COLUMNS = `alert_id, revision, status, kind, severity, team_id, series, feature, workflow, model, environment,
+export const ALERT_COLUMNS = `alert_id, revision, status, kind, severity, team_id, series, feature, workflow, model, environment,
   window_start, window_end, observed_nanos, baseline_nanos, primary_cause, explanation, drivers, period,
   threshold_bp, budget_nanos, forecast_date, detected_at`;
 
-interface AlertDbRow {
+export interface AlertDbRow {
   alert_id: string;
   revision: number;
   status: AlertEvent['status'];
@@ -54,7 +41,7 @@ interface AlertDbRow {
   published_at: Date | null;
 }
 
-function toEvent(row: AlertDbRow): AlertEvent {
+export function toEvent(row: AlertDbRow): AlertEvent {
   return {
     alert_id: row.alert_id,
     kind: row.kind,
@@ -95,7 +82,7 @@ export class AlertsRepository {
   async insert(alerts: readonly AlertEvent[]): Promise<Set<string>> {
     if (alerts.length === 0) return new Set();
     const { rows } = await this.pool.query<{ alert_id: string; revision: number }>(
-      `INSERT INTO tokentally.alerts (${COLUMNS})
+      `INSERT INTO tokentally.alerts (${ALERT_COLUMNS})
        SELECT a.alert_id, a.revision, a.status, a.kind, a.severity, a.scope->>'team_id', coalesce(a.scope->>'series', ''),
               a.scope->>'feature', a.scope->>'workflow', a.scope->>'model', a.scope->>'environment',
               to_timestamp(a.window_start / 1000.0), to_timestamp(a.window_end / 1000.0), a.observed_nanos,
@@ -121,7 +108,7 @@ export class AlertsRepository {
     try {
       return await inTransaction(client, async () => {
         const { rows } = await client.query<AlertDbRow>(
-          `SELECT ${COLUMNS}, published_at FROM tokentally.alerts WHERE published_at IS NULL
+          `SELECT ${ALERT_COLUMNS}, published_at FROM tokentally.alerts WHERE published_at IS NULL
             ORDER BY created_at, alert_id, revision LIMIT $1 FOR UPDATE SKIP LOCKED`,
           [limit],
         );
@@ -139,57 +126,11 @@ export class AlertsRepository {
     }
   }
 
-  /** Latest revision of each alert, newest first. */
-  async list(filter: AlertFilter = {}): Promise<StoredAlert[]> {
-    const { rows } = await this.pool.query<AlertDbRow>(
-      `SELECT DISTINCT ON (alert_id) ${COLUMNS}, published_at FROM tokentally.alerts
-        WHERE ($1::text IS NULL OR team_id = $1) AND ($2::text IS NULL OR status = $2)
-          AND ($3::text IS NULL OR kind = $3) AND ($4::bigint IS NULL OR detected_at >= to_timestamp($4 / 1000.0))
-        ORDER BY alert_id, revision DESC`,
-      [filter.team ?? null, filter.status ?? null, filter.kind ?? null, filter.since ?? null],
-    );
-    const latest = rows
-      .sort((a, b) => b.detected_at.getTime() - a.detected_at.getTime())
-      .slice(0, filter.limit ?? 100);
-    return Promise.all(
-      latest.map(async (row) => ({
-        ...toEvent(row),
-        published_at: row.published_at,
-        feedback: await this.feedbackOf(row.alert_id),
-      })),
-    );
-  }
-
-  /** Every revision of one alert, oldest first. */
-  async history(alertId: string): Promise<StoredAlert[]> {
-    const { rows } = await this.pool.query<AlertDbRow>(
-      `SELECT ${COLUMNS}, published_at FROM tokentally.alerts WHERE alert_id = $1 ORDER BY revision`,
-      [alertId],
-    );
-    const feedback = await this.feedbackOf(alertId);
-    return rows.map((row) => ({ ...toEvent(row), published_at: row.published_at, feedback }));
-  }
-
-  async addFeedback(alertId: string, verdict: string, reason: string, author: string | null): Promise<void> {
-    await this.pool.query(
-      'INSERT INTO tokentally.alert_feedback (alert_id, verdict, reason, author) VALUES ($1, $2, $3, $4)',
-      [alertId, verdict, reason, author],
-    );
-  }
-
   /** Feedback given after `since` (wall clock of the insert), for the detector to apply. */
   async feedbackSince(since: Date): Promise<{ alert_id: string; verdict: string; created_at: Date }[]> {
     const { rows } = await this.pool.query<{ alert_id: string; verdict: string; created_at: Date }>(
       'SELECT alert_id, verdict, created_at FROM tokentally.alert_feedback WHERE created_at > $1 ORDER BY created_at',
       [since],
-    );
-    return rows;
-  }
-
-  private async feedbackOf(alertId: string): Promise<StoredAlert['feedback']> {
-    const { rows } = await this.pool.query<StoredAlert['feedback'][number]>(
-      'SELECT verdict, reason, author, created_at FROM tokentally.alert_feedback WHERE alert_id = $1 ORDER BY created_at',
-      [alertId],
     );
     return rows;
   }

@@ -1,1 +1,3 @@
 export * from './alerts.repository';
+export * from './alert-store';
+export * from './digest.sources';

@@ -7,3 +7,7 @@ export * from './seasonal-history';
 export * from './alert-lifecycle';
 export * from './detector';
 export * from './budget';
+export * from './operator.ports';
+export * from './operator';
+export * from './operator-view';
+export * from './operator-schemas';

@@ -1,5 +1,6 @@
 import { OpenApiGeneratorV31, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { OPERATOR_ROUTES } from './alerts.routes';
 
 /**
  * The finance API's routes as zod schemas: the controller validates path and query parameters with
@@ -103,14 +104,14 @@ export const FINANCE_ROUTES: RouteConfig[] = [
 export function financeOpenApi() {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  for (const route of FINANCE_ROUTES) registry.registerPath(route);
+  for (const route of [...FINANCE_ROUTES, ...OPERATOR_ROUTES]) registry.registerPath(route);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'tokentally finance API',
       version: '1',
       description:
-        'Chargeback statements, exports and budgets from the ledger. Money is exact: *_nanos are integer nano-USD as strings.',
+        'Chargeback statements, exports and budgets from the ledger; alerts, feedback and the weekly digest of the anomaly detector. Money is exact: *_nanos are integer nano-USD as strings.',
     },
     security: [{ bearer: [] }],
   });
