@@ -37,7 +37,8 @@ describe('module boundaries (Nx tags) really constrain', () => {
 
   it('forbids I/O and framework packages and platform libs in domain code', () => {
     const messages = lintProbe(
-      'libs/domain/money/src/boundary-probe.ts',
+      // a domain lib no adapter reaches, so the probe makes no cycle (a cycle is reported instead of the tag rule)
+      'libs/domain/anomaly/src/boundary-probe.ts',
       "import { Kafka } from 'kafkajs';\nimport { Pool } from 'pg';\nimport { Injectable } from '@nestjs/common';\nimport { createPool } from '@tokentally/platform-db';\nexport const probe = [Kafka, Pool, Injectable, createPool];\n",
     );
     expect(messages).toEqual(
@@ -74,7 +75,8 @@ describe('module boundaries (Nx tags) really constrain', () => {
       ),
     ]);
     const fromDomain = lintProbe(
-      'libs/domain/money/src/boundary-probe.ts',
+      // a domain lib no adapter reaches, so the probe makes no cycle (a cycle is reported instead of the tag rule)
+      'libs/domain/anomaly/src/boundary-probe.ts',
       "import { LedgerRepository } from '@tokentally/adapters-postgres-ledger';\nexport const probe = [LedgerRepository];\n",
     );
     expect(fromDomain).toEqual([expect.stringMatching(/type:domain.*can only depend on libs tagged with/)]);
