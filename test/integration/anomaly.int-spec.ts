@@ -104,8 +104,6 @@ const env = (label: string): Record<string, string> => ({
   ANOMALY_MIN_WEEKS: '1',
   ANOMALY_MIN_IMPACT_USD_PER_HOUR: '5',
   ANOMALY_IDLE_CLOSE_MS: '0',
-  // the suite publishes hours of event time at once: partitions are read far apart
-  ANOMALY_PARTITION_IDLE_MS: '10800000',
   BUDGET_ALERT_CHECK_MS: '200',
   LOG_LEVEL: 'warn',
 });

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { TOPICS } from '@tokentally/contracts';
 import { parseDecimalToNanos } from '@tokentally/domain-money';
 import { AnomalyDetector, DEFAULT_DETECTOR_PARAMS, type DetectorParams } from '@tokentally/domain-anomaly';
 import { AlertsRepository } from '@tokentally/adapters-postgres-alerts';
@@ -9,6 +10,7 @@ import { AnomalyDetectorPipeline } from './anomaly-detector.pipeline';
 import { PricedCallsConsumer } from './inbound/priced-calls.consumer';
 import { BudgetChecker } from './outbound/budget.checker';
 import { DetectorStateStore } from './outbound/detector-state.store';
+import { PartitionLagReader } from './outbound/partition-lag.reader';
 
 type Config = AnomalyDetectorConfig;
 
@@ -24,7 +26,6 @@ export function detectorParamsOf(config: Config): DetectorParams {
     minWeeks: config.ANOMALY_MIN_WEEKS,
     latenessMs: config.ANOMALY_LATENESS_MS,
     idleCloseMs: config.ANOMALY_IDLE_CLOSE_MS,
-    sourceIdleMs: config.ANOMALY_PARTITION_IDLE_MS,
     resolveAfterMinutes: config.ANOMALY_RESOLVE_AFTER_MINUTES,
   };
 }
@@ -46,6 +47,12 @@ export class AnomalyDetectorModule {
       alerts,
       new BudgetChecker(alerts, config.BUDGET_ALERT_THRESHOLDS_BP),
       producer,
+      runtime.admin &&
+        new PartitionLagReader(
+          runtime.admin,
+          runtime.deps.kafka?.consumerGroup ?? `tokentally-${runtime.name}`,
+          TOPICS.pricedCalls.name,
+        ),
       new AnomalyDetectorMetrics(runtime.metrics),
       runtime.logger,
       { budgetCheckMs: config.BUDGET_ALERT_CHECK_MS },

@@ -58,11 +58,7 @@ const anomalyEnv = {
   ),
   ANOMALY_IDLE_CLOSE_MS: nonNegativeInt(
     600_000,
-    "A silent team is closed up to the busiest team's clock minus this (a total outage still shows as a drop; 0: never)",
-  ),
-  ANOMALY_PARTITION_IDLE_MS: nonNegativeInt(
-    600_000,
-    "A team's clock is its slowest partition, unless that partition is this far (event time) behind the team's latest call",
+    "A silent team is closed up to the detector's clock (its slowest partition with records waiting) minus this (a total outage still shows as a drop; 0: never)",
   ),
   ANOMALY_RESOLVE_AFTER_MINUTES: positiveInt(15, 'Quiet minutes before an open incident is resolved'),
   ANOMALY_REDIS_PREFIX: z

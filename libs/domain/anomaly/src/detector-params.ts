@@ -15,14 +15,8 @@ export interface DetectorParams extends BaselineParams, LifecycleParams {
   dropRatio: number;
   /** How long after a minute ends calls for it are still counted (event time); later ones are late. */
   latenessMs: number;
-  /** A team with no call for this long behind the busiest team is closed up to there (0: never). */
+  /** A team with no call for this long behind the instance's clock is closed up to there (0: never). */
   idleCloseMs: number;
-  /**
-   * A team's clock is the slowest of the sources (Kafka partitions) carrying it, so a partition read
-   * ahead of the others in a backfill does not make their calls late; a source this far behind the
-   * team's latest call is taken as idle for the team.
-   */
-  sourceIdleMs: number;
 }
 
 export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
@@ -36,7 +30,6 @@ export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
   dropRatio: 0.5,
   latenessMs: 60_000,
   idleCloseMs: 10 * MINUTE_MS,
-  sourceIdleMs: 10 * MINUTE_MS,
   resolveAfterMinutes: 15,
   updateGrowth: 0.5,
   criticalPerHourNanos: 200_000_000_000,

@@ -13,6 +13,7 @@ import {
 import { DEFAULT_DETECTOR_PARAMS, type DetectorParams } from './detector-params';
 import { HOUR_MS, MINUTE_MS, SeasonalHistory, WEEK_MS } from './seasonal-history';
 import { inSeries, parseSeriesKey, seriesOfCell, type SeriesScope } from './series';
+import { PartitionWatermarks } from './watermark';
 
 export { DEFAULT_DETECTOR_PARAMS, type DetectorParams } from './detector-params';
 
@@ -31,14 +32,12 @@ export interface IngestResult {
   late: number;
 }
 
-/** Event time of one team: its own watermark, so a team whose producers lag is not refused as late. */
+/** Event time of one team: its latest call, and the minutes closed so far. */
 export interface TeamClock {
   watermark: number;
   /** Minutes before this are closed. */
   closedThrough: number;
   open: Map<number, OpenMinute>;
-  /** Latest occurred_at of the team per source (partition). */
-  sources?: Map<number, number>;
 }
 
 /**
@@ -51,6 +50,8 @@ export interface TeamClock {
 export class AnomalyDetector {
   readonly history = new SeasonalHistory();
   readonly clocks = new Map<string, TeamClock>();
+  /** The instance's event time: the slowest partition assigned to it that still has records waiting. */
+  readonly partitions = new PartitionWatermarks();
   /** Closed minutes still inside the longest window, per team. */
   readonly recent = new Map<string, Map<number, Cells>>();
   /** Spend and calls per series and closed minute, inside the longest window (cheap window sums). */
@@ -98,28 +99,25 @@ export class AnomalyDetector {
       result.accepted.push(fact);
       result.counted++;
       if (fact.occurred_at > clock.watermark) clock.watermark = fact.occurred_at;
-      clock.sources ??= new Map();
-      if (fact.occurred_at > (clock.sources.get(source) ?? Number.NEGATIVE_INFINITY))
-        clock.sources.set(source, fact.occurred_at);
     }
+    // late and duplicate calls move the partition's clock too: it was read that far
+    for (const fact of facts) this.partitions.observe(source, fact.occurred_at);
     return result;
   }
 
   /**
-   * Closes every minute each team's watermark has passed and returns the alerts they decide. A team
-   * that fell silent is closed up to the busiest team's watermark minus `idleCloseMs` (0: never), so
-   * a total outage still shows as a drop.
+   * Closes every minute the event time has passed and returns the alerts they decide. No team closes
+   * beyond the instance's clock (the minimum over its partitions, see PartitionWatermarks), nor beyond
+   * its own latest call, except that a team that fell silent is closed up to the instance's clock
+   * minus `idleCloseMs` (0: never), so a total outage still shows as a drop.
    */
   advance(): AlertDecision[] {
     const alerts: AlertDecision[] = [];
-    let global = Number.NEGATIVE_INFINITY;
-    for (const clock of this.clocks.values()) global = Math.max(global, clock.watermark);
+    const instance = this.partitions.current();
     for (const [team, clock] of this.clocks) {
       let watermark = clock.watermark;
-      for (const at of clock.sources?.values() ?? [])
-        if (at >= clock.watermark - this.params.sourceIdleMs) watermark = Math.min(watermark, at);
-      if (this.params.idleCloseMs > 0 && global - this.params.idleCloseMs > watermark)
-        watermark = global - this.params.idleCloseMs;
+      if (this.params.idleCloseMs > 0) watermark = Math.max(watermark, instance - this.params.idleCloseMs);
+      watermark = Math.min(watermark, instance);
       const closeBefore = Math.floor((watermark - this.params.latenessMs) / MINUTE_MS) * MINUTE_MS;
       if (!Number.isFinite(closeBefore)) continue;
       // minutes with no call still close (a series that went silent must be evaluated for drops)

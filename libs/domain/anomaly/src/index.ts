@@ -7,3 +7,4 @@ export * from './seasonal-history';
 export * from './alert-lifecycle';
 export * from './detector';
 export * from './budget';
+export * from './watermark';

@@ -15,7 +15,9 @@ import {
 const IDS_TTL_SECONDS = 2 * 86_400;
 
 interface Core {
-  clocks: [string, { watermark: number; closedThrough: number; sources?: [number, number][] }][];
+  clocks: [string, { watermark: number; closedThrough: number }][];
+  /** Latest occurred_at read per partition: after a restart it holds event time until read again. */
+  partitions?: [number, number][];
   incidents: [string, Incident][];
   suppressions: [string, number][];
 }
@@ -99,9 +101,12 @@ export class DetectorStateStore {
         {
           watermark: finite(c.watermark) ?? -1,
           closedThrough: finite(c.closedThrough) ?? -1,
-          sources: [...(c.sources ?? [])],
         },
       ]),
+      partitions: detector.partitions
+        .entries()
+        .filter(([, p]) => Number.isFinite(p.latest))
+        .map(([partition, p]) => [partition, p.latest]),
       incidents: [...detector.incidents],
       suppressions: [...detector.suppressions],
     };
@@ -120,8 +125,8 @@ export class DetectorStateStore {
       const clock = detector.clock(team);
       clock.watermark = c.watermark < 0 ? Number.NEGATIVE_INFINITY : c.watermark;
       clock.closedThrough = c.closedThrough < 0 ? Number.NEGATIVE_INFINITY : c.closedThrough;
-      clock.sources = new Map(c.sources ?? []);
     }
+    detector.partitions.restore(core.partitions ?? []);
     for (const [key, incident] of core.incidents) detector.incidents.set(key, incident);
     for (const [key, until] of core.suppressions) detector.suppressions.set(key, until);
     for (const team of await this.redis.smembers(this.key('teams'))) {
