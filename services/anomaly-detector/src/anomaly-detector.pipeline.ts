@@ -80,9 +80,10 @@ export class AnomalyDetectorPipeline {
       this.detector.partitions.setCaughtUp(
         context.partition,
         BigInt(context.lastOffset) + 1n >= BigInt(context.highWatermark),
+        this.clock(),
       );
     await this.checkUnreadPartitions();
-    const decisions = this.detector.advance();
+    const decisions = this.detector.advance(this.clock());
     const events = decisions.map(alertEventOf);
     const inserted = await this.alerts.insert(events);
     for (const e of events)
@@ -117,7 +118,7 @@ export class AnomalyDetectorPipeline {
     if (now - this.lastLagCheck < (this.timers.lagCheckMs ?? 1000)) return;
     this.lastLagCheck = now;
     for (const partition of await this.lag.caughtUp(unknown))
-      this.detector.partitions.setCaughtUp(partition, true);
+      this.detector.partitions.setCaughtUp(partition, true, now);
   }
 
   private async applyFeedback(): Promise<void> {

@@ -23,11 +23,11 @@ export interface BudgetRow {
   thresholds_bp: number[] | null;
 }
 
-const COLUMNS = `alert_id, revision, status, kind, severity, team_id, series, feature, workflow, model, environment,
+export const COLUMNS = `alert_id, revision, status, kind, severity, team_id, series, feature, workflow, model, environment,
   window_start, window_end, observed_nanos, baseline_nanos, primary_cause, explanation, drivers, period,
   threshold_bp, budget_nanos, forecast_date, detected_at`;
 
-interface AlertDbRow {
+export interface AlertDbRow {
   alert_id: string;
   revision: number;
   status: AlertEvent['status'];
@@ -54,7 +54,7 @@ interface AlertDbRow {
   published_at: Date | null;
 }
 
-function toEvent(row: AlertDbRow): AlertEvent {
+export function toEvent(row: AlertDbRow): AlertEvent {
   return {
     alert_id: row.alert_id,
     kind: row.kind,

@@ -1,1 +1,2 @@
 export * from './alerts.repository';
+export * from './webhook-outbox.repository';

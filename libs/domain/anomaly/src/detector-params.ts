@@ -17,6 +17,11 @@ export interface DetectorParams extends BaselineParams, LifecycleParams {
   latenessMs: number;
   /** A team with no call for this long behind the instance's clock is closed up to there (0: never). */
   idleCloseMs: number;
+  /**
+   * A partition that reached its high watermark stops holding event time after this long without a
+   * new batch (wall clock of the transport: records written meanwhile are fetched within it).
+   */
+  partitionIdleMs: number;
 }
 
 export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
@@ -30,6 +35,7 @@ export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
   dropRatio: 0.5,
   latenessMs: 60_000,
   idleCloseMs: 10 * MINUTE_MS,
+  partitionIdleMs: 2000,
   resolveAfterMinutes: 15,
   updateGrowth: 0.5,
   criticalPerHourNanos: 200_000_000_000,

@@ -38,6 +38,11 @@ export interface TeamClock {
   /** Minutes before this are closed. */
   closedThrough: number;
   open: Map<number, OpenMinute>;
+  /**
+   * Seeded from rollups up to here: the minutes before it are in the baselines but not in the windows,
+   * so a window reaching back before it would see a false drop and is not judged.
+   */
+  since?: number;
 }
 
 /**
@@ -111,9 +116,9 @@ export class AnomalyDetector {
    * its own latest call, except that a team that fell silent is closed up to the instance's clock
    * minus `idleCloseMs` (0: never), so a total outage still shows as a drop.
    */
-  advance(): AlertDecision[] {
+  advance(now = 0): AlertDecision[] {
     const alerts: AlertDecision[] = [];
-    const instance = this.partitions.current();
+    const instance = this.partitions.current(now, this.params.partitionIdleMs);
     for (const [team, clock] of this.clocks) {
       let watermark = clock.watermark;
       if (this.params.idleCloseMs > 0) watermark = Math.max(watermark, instance - this.params.idleCloseMs);
@@ -226,6 +231,7 @@ export class AnomalyDetector {
       direction === 'up' ? [...p.windowsMinutes].sort((a, b) => b - a) : [Math.max(...p.windowsMinutes)];
     for (const minutes of windows) {
       const start = end - minutes * MINUTE_MS;
+      if (start < (this.clocks.get(scope.team)?.since ?? Number.NEGATIVE_INFINITY)) continue;
       let observed = 0;
       let sq = 0;
       for (const [m, entry] of this.recentTotals.get(scope.key) ?? []) {

@@ -8,3 +8,4 @@ export * from './alert-lifecycle';
 export * from './detector';
 export * from './budget';
 export * from './watermark';
+export * from './webhook-delivery';

@@ -99,6 +99,18 @@ describe('PartitionWatermarks: the instance clock is the minimum over its assign
     if (unknown) expect(after.unknown).toEqual(unknown);
   });
 
+  it('a caught-up partition is idle only after idleAfterMs of wall clock without a new batch', () => {
+    const w = new PartitionWatermarks();
+    w.assign([0, 1]);
+    w.observe(0, T + 60 * MINUTE_MS);
+    w.observe(1, T);
+    w.setCaughtUp(1, true, 10_000);
+    expect(w.current(10_500, 2000)).toBe(T);
+    expect(w.current(12_000, 2000)).toBe(T + 60 * MINUTE_MS);
+    w.setCaughtUp(1, true, 12_500); // a new batch from it, caught up again: holds again for a while
+    expect(w.current(13_000, 2000)).toBe(T);
+  });
+
   it('restored progress holds the clock until the partition is read or known caught up', () => {
     const w = new PartitionWatermarks();
     w.assign([0, 1]);
@@ -137,8 +149,11 @@ describe('AnomalyDetector over several partitions', () => {
     detector.ingest([call('a0', T), call('a1', T + 5 * MINUTE_MS)], 0);
     detector.advance();
     expect(detector.clock('search').closedThrough).toBe(NONE);
-    detector.partitions.setCaughtUp(1, true);
-    detector.advance();
+    detector.partitions.setCaughtUp(1, true, 1000);
+    detector.advance(1500);
+    // caught up, but not yet for partitionIdleMs of wall clock: a burst may still be on its way
+    expect(detector.clock('search').closedThrough).toBe(NONE);
+    detector.advance(1000 + params.partitionIdleMs);
     expect(detector.clock('search').closedThrough).toBe(T + 5 * MINUTE_MS);
   });
 

@@ -7,6 +7,8 @@ export interface PartitionProgress {
    * already there at assignment): nothing is waiting in it, so it does not hold event time back.
    */
   caughtUp: boolean;
+  /** Wall-clock time of the last batch (or lag check) that said so. */
+  caughtUpAt?: number;
 }
 
 /**
@@ -59,19 +61,30 @@ export class PartitionWatermarks {
     if (progress && occurredAt > progress.latest) progress.latest = occurredAt;
   }
 
-  /** Whether a partition has nothing waiting (its batch reached the high watermark, or lag 0). */
-  setCaughtUp(partition: number, caughtUp: boolean): void {
+  /**
+   * Whether a partition has nothing waiting (its batch reached the high watermark, or lag 0), as of
+   * `now` (wall clock, the transport's time, never used for windows).
+   */
+  setCaughtUp(partition: number, caughtUp: boolean, now = 0): void {
     const progress = this.progress(partition);
-    if (progress) progress.caughtUp = caughtUp;
+    if (!progress) return;
+    progress.caughtUp = caughtUp;
+    progress.caughtUpAt = now;
   }
 
-  /** The instance's event time: minimum over the partitions still being read (see the class). */
-  current(): number {
+  /**
+   * The instance's event time: minimum over the partitions still being read (see the class). A
+   * caught-up partition is idle only once `idleAfterMs` (wall clock) passed without a new batch from
+   * it: records produced to it meanwhile (a burst written to every partition at once) are fetched
+   * within that time, so another partition of the same burst cannot race ahead of them.
+   */
+  current(now = 0, idleAfterMs = 0): number {
     let slowest = Number.POSITIVE_INFINITY;
     let latest = Number.NEGATIVE_INFINITY;
     for (const p of this.partitions.values()) {
       latest = Math.max(latest, p.latest);
-      if (!p.caughtUp) slowest = Math.min(slowest, p.latest);
+      const idle = p.caughtUp && now - (p.caughtUpAt ?? 0) >= idleAfterMs;
+      if (!idle) slowest = Math.min(slowest, p.latest);
     }
     return slowest === Number.POSITIVE_INFINITY ? latest : slowest;
   }

@@ -15,7 +15,7 @@ import {
 const IDS_TTL_SECONDS = 2 * 86_400;
 
 interface Core {
-  clocks: [string, { watermark: number; closedThrough: number }][];
+  clocks: [string, { watermark: number; closedThrough: number; since?: number }][];
   /** Latest occurred_at read per partition: after a restart it holds event time until read again. */
   partitions?: [number, number][];
   incidents: [string, Incident][];
@@ -101,6 +101,7 @@ export class DetectorStateStore {
         {
           watermark: finite(c.watermark) ?? -1,
           closedThrough: finite(c.closedThrough) ?? -1,
+          since: c.since,
         },
       ]),
       partitions: detector.partitions
@@ -125,6 +126,7 @@ export class DetectorStateStore {
       const clock = detector.clock(team);
       clock.watermark = c.watermark < 0 ? Number.NEGATIVE_INFINITY : c.watermark;
       clock.closedThrough = c.closedThrough < 0 ? Number.NEGATIVE_INFINITY : c.closedThrough;
+      clock.since = c.since;
     }
     detector.partitions.restore(core.partitions ?? []);
     for (const [key, incident] of core.incidents) detector.incidents.set(key, incident);
