@@ -178,12 +178,12 @@ describe('anomaly detector: injected incidents on the real stack, baselines from
         sum: BigInt(r.observed_nanos) - BigInt(r.baseline_nanos),
       });
     }
-    // rollups carry no template version, so a baseline seeded from them cannot call v7 new: the words
-    // name the workflow that carries the bigger prompts
+    // rollups carry no template version: v7 is named new because v6 was seen before the window
     const prompt = all.find((r) => r.series === `team:${teams['prompts']}` && r.status === 'open')!;
-    expect(prompt.explanation).toMatch(/bigger prompts in workflow weekly-digest/);
+    expect(prompt.drivers.find((d) => d.cause === 'prompt_size')?.template_version).toBe('v7');
+    expect(prompt.explanation).toMatch(/bigger prompts in workflow weekly-digest since template v7/);
     const metrics = await fetch(`${service.url}/metrics`).then((r) => r.text());
-    expect(metrics).toMatch(/tokentally_anomaly_alerts_total\{kind="retry_storm",status="open"\} 1\b/);
+    expect(metrics).toMatch(/tokentally_anomaly_alerts_total\{kind="retry_storm",status="open"[^}]*\} 1\b/);
     await service.kill();
   });
 

@@ -14,6 +14,7 @@ import { DEFAULT_DETECTOR_PARAMS, type DetectorParams } from './detector-params'
 import { HOUR_MS, MINUTE_MS, SeasonalHistory, WEEK_MS } from './seasonal-history';
 import { inSeries, parseSeriesKey, seriesOfCell, type SeriesScope } from './series';
 import { PartitionWatermarks } from './watermark';
+import { TemplateMemory } from './template-memory';
 
 export { DEFAULT_DETECTOR_PARAMS, type DetectorParams } from './detector-params';
 
@@ -38,10 +39,7 @@ export interface TeamClock {
   /** Minutes before this are closed. */
   closedThrough: number;
   open: Map<number, OpenMinute>;
-  /**
-   * Seeded from rollups up to here: the minutes before it are in the baselines but not in the windows,
-   * so a window reaching back before it would see a false drop and is not judged.
-   */
+  /** Seeded from rollups up to here (in the baselines, not the windows): no window reaching before. */
   since?: number;
 }
 
@@ -66,6 +64,8 @@ export class AnomalyDetector {
   readonly incidents = new Map<string, Incident>();
   readonly suppressions = new Map<string, number>();
   readonly teamNames = new Map<string, string>();
+  /** When each template version was first seen, for baselines that carry none (seeded). */
+  readonly templates = new TemplateMemory();
   /** Minutes closed since the last drain, per team (what a state store must write). */
   readonly closedLog: { team: string; minute: number }[] = [];
 
@@ -111,10 +111,9 @@ export class AnomalyDetector {
   }
 
   /**
-   * Closes every minute the event time has passed and returns the alerts they decide. No team closes
-   * beyond the instance's clock (the minimum over its partitions, see PartitionWatermarks), nor beyond
-   * its own latest call, except that a team that fell silent is closed up to the instance's clock
-   * minus `idleCloseMs` (0: never), so a total outage still shows as a drop.
+   * Closes every minute the event time has passed; returns the alerts they decide. No team closes past
+   * the instance's clock (PartitionWatermarks) nor its own latest call, except a silent team, closed up
+   * to the clock minus `idleCloseMs` (0: never) so an outage shows as a drop.
    */
   advance(now = 0): AlertDecision[] {
     const alerts: AlertDecision[] = [];
@@ -143,6 +142,7 @@ export class AnomalyDetector {
     this.closedLog.push({ team, minute });
     const longest = Math.max(...this.params.windowsMinutes) * MINUTE_MS;
     if (open && open.cells.size > 0) {
+      this.templates.note(team, minute, open.cells);
       this.history.addMinute(team, minute, open.cells);
       this.remember(team, minute, open.cells);
     }
@@ -188,33 +188,31 @@ export class AnomalyDetector {
 
   private evaluate(team: string, byMinute: Map<number, Cells>, end: number): AlertDecision[] {
     const alerts: AlertDecision[] = [];
-    {
-      const series = new Map<string, SeriesScope>(this.recentSeries.get(team) ?? []);
-      for (const incident of this.incidents.values())
-        if (incident.series.split(':')[1] === team || incident.series === `team:${team}`)
-          series.set(incident.series, parseSeriesKey(incident.series));
-      // the team first: when the whole team is in an incident its parts do not page separately
-      const ordered = [...series.values()].sort((a, b) =>
-        a.dimension === 'team' ? -1 : b.dimension === 'team' ? 1 : a.key.localeCompare(b.key),
-      );
-      for (const scope of ordered) {
-        for (const direction of DIRECTIONS) {
-          // drops are judged every fifth minute: an outage is not a minute-by-minute matter
-          if (direction === 'down' && end % (5 * MINUTE_MS) !== 0 && !this.incidents.has(`${scope.key}|down`))
-            continue;
-          const key = `${scope.key}|${direction}`;
-          const teamBusy = scope.dimension !== 'team' && this.incidents.has(`team:${team}|${direction}`);
-          const suppressed =
-            (this.suppressions.get(key) ?? Number.NEGATIVE_INFINITY) > end ||
-            (this.suppressions.get(`team:${team}|${direction}`) ?? Number.NEGATIVE_INFINITY) > end;
-          const incident = this.incidents.get(key);
-          const finding =
-            (teamBusy || suppressed) && !incident ? undefined : this.find(scope, byMinute, end, direction);
-          const step = stepIncident(incident, finding, end, this.params);
-          if (step.incident) this.incidents.set(key, step.incident);
-          else this.incidents.delete(key);
-          if (step.emit) alerts.push(step.emit);
-        }
+    const series = new Map<string, SeriesScope>(this.recentSeries.get(team) ?? []);
+    for (const incident of this.incidents.values())
+      if (incident.series.split(':')[1] === team || incident.series === `team:${team}`)
+        series.set(incident.series, parseSeriesKey(incident.series));
+    // the team first: when the whole team is in an incident its parts do not page separately
+    const ordered = [...series.values()].sort((a, b) =>
+      a.dimension === 'team' ? -1 : b.dimension === 'team' ? 1 : a.key.localeCompare(b.key),
+    );
+    for (const scope of ordered) {
+      for (const direction of DIRECTIONS) {
+        // drops are judged every fifth minute: an outage is not a minute-by-minute matter
+        if (direction === 'down' && end % (5 * MINUTE_MS) !== 0 && !this.incidents.has(`${scope.key}|down`))
+          continue;
+        const key = `${scope.key}|${direction}`;
+        const teamBusy = scope.dimension !== 'team' && this.incidents.has(`team:${team}|${direction}`);
+        const suppressed =
+          (this.suppressions.get(key) ?? Number.NEGATIVE_INFINITY) > end ||
+          (this.suppressions.get(`team:${team}|${direction}`) ?? Number.NEGATIVE_INFINITY) > end;
+        const incident = this.incidents.get(key);
+        const finding =
+          (teamBusy || suppressed) && !incident ? undefined : this.find(scope, byMinute, end, direction);
+        const step = stepIncident(incident, finding, end, this.params);
+        if (step.incident) this.incidents.set(key, step.incident);
+        else this.incidents.delete(key);
+        if (step.emit) alerts.push(step.emit);
       }
     }
     return alerts;
@@ -264,6 +262,7 @@ export class AnomalyDetector {
       for (const c of profile.values()) profileTotal += c.cost_nanos;
       const baselineCells: Cells = new Map();
       if (profileTotal > 0) mergeCells(baselineCells, profile, baseline.nanos / profileTotal);
+      this.templates.fillSeeded(scope.team, baselineCells, start);
       const decomposition = decompose(observedCells, baselineCells, baselineNanos);
       const explanation = describe(
         scope,

@@ -9,3 +9,4 @@ export * from './detector';
 export * from './budget';
 export * from './watermark';
 export * from './webhook-delivery';
+export * from './template-memory';

@@ -18,6 +18,7 @@ interface Core {
   clocks: [string, { watermark: number; closedThrough: number; since?: number }][];
   /** Latest occurred_at read per partition: after a restart it holds event time until read again. */
   partitions?: [number, number][];
+  templates?: [string, [string, number][]][];
   incidents: [string, Incident][];
   suppressions: [string, number][];
 }
@@ -108,6 +109,7 @@ export class DetectorStateStore {
         .entries()
         .filter(([, p]) => Number.isFinite(p.latest))
         .map(([partition, p]) => [partition, p.latest]),
+      templates: detector.templates.entries(),
       incidents: [...detector.incidents],
       suppressions: [...detector.suppressions],
     };
@@ -129,6 +131,7 @@ export class DetectorStateStore {
       clock.since = c.since;
     }
     detector.partitions.restore(core.partitions ?? []);
+    detector.templates.restore(core.templates ?? []);
     for (const [key, incident] of core.incidents) detector.incidents.set(key, incident);
     for (const [key, until] of core.suppressions) detector.suppressions.set(key, until);
     for (const team of await this.redis.smembers(this.key('teams'))) {
