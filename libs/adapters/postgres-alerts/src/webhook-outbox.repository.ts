@@ -83,15 +83,18 @@ export class WebhookOutbox {
   }
 
   /**
-   * Posts the due deliveries (oldest alert first, at most `limit`), holding their row locks meanwhile
+   * Posts the due deliveries of the configured webhooks (a webhook taken out of the configuration is
+   * no longer tried; its rows stay), oldest alert first, at most `limit`, holding their row locks meanwhile
    * so two replicas never post the same one at once; each is then marked delivered (2xx) or
    * rescheduled after `policy`'s backoff.
    */
   async deliverDue(
+    targets: readonly WebhookTarget[],
     post: (delivery: DueDelivery) => Promise<PostResult>,
     policy: WebhookRetryPolicy,
     limit = 50,
   ): Promise<DeliveryRound> {
+    if (targets.length === 0) return { delivered: 0, failed: [] };
     const client = await this.pool.connect();
     try {
       return await inTransaction(client, async () => {
@@ -107,10 +110,10 @@ export class WebhookOutbox {
           `SELECT d.delivery_id, d.webhook_id, d.url, d.format, d.attempts, ${PREFIXED}
              FROM tokentally.alert_deliveries d
              JOIN tokentally.alerts a ON a.alert_id = d.alert_id AND a.revision = d.revision
-            WHERE d.delivered_at IS NULL AND d.next_attempt_at <= now()
+            WHERE d.delivered_at IS NULL AND d.next_attempt_at <= now() AND d.webhook_id = ANY($2)
             ORDER BY a.created_at, d.alert_id, d.revision, d.webhook_id
             LIMIT $1 FOR UPDATE OF d SKIP LOCKED`,
-          [limit],
+          [limit, targets.map((t) => t.id)],
         );
         const round: DeliveryRound = { delivered: 0, failed: [] };
         // one webhook down must not hold the others: a failed webhook's later rows wait for the next round

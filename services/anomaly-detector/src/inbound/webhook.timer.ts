@@ -29,14 +29,16 @@ export class WebhookTimer implements OnModuleInit, OnModuleDestroy {
     private readonly logger: Logger,
   ) {}
 
+  /** Without webhooks it still marks new alerts fanned out (to none): a webhook added later gets new ones only. */
   onModuleInit(): void {
-    if (this.settings.targets.length === 0) return;
     const tick = (): void => {
       if (this.stopped) return;
       this.running = this.tick()
         .catch((error: unknown) => this.logger.warn('webhook round failed; retried', { error }))
         .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.settings.pollMs);
+          // with no webhook there is only the fan-out to keep up with: a slower pace is enough
+          const pause = this.settings.targets.length > 0 ? this.settings.pollMs : 10 * this.settings.pollMs;
+          if (!this.stopped) this.timer = setTimeout(tick, pause);
         });
     };
     this.timer = setTimeout(tick, 0);
@@ -53,6 +55,7 @@ export class WebhookTimer implements OnModuleInit, OnModuleDestroy {
     while ((await this.outbox.enqueue(this.settings.targets)) > 0);
     for (;;) {
       const round = await this.outbox.deliverDue(
+        this.settings.targets,
         (delivery) => postWebhook(delivery, this.settings.timeoutMs),
         this.settings.retry,
       );
