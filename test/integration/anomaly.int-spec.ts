@@ -1,101 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { TOPICS, type PricedCallEvent } from '@tokentally/contracts';
 import { AlertsRepository } from '@tokentally/adapters-postgres-alerts';
 import { LedgerRepository } from '@tokentally/adapters-postgres-ledger';
 import { createPool } from '@tokentally/platform-db';
 import { KafkaHarness, stackEnv, waitUntil } from '@tokentally/testing';
+import { MIN, pricedCalls, publishPriced, times } from './fixtures/priced-calls';
 import { ServiceProcess } from './service-process';
 
 const RUN = randomBytes(4).toString('hex');
-const MIN = 60_000;
-const TEMPLATE_IN_SCHEMA = (
-  JSON.parse(readFileSync(path.join(__dirname, '../../schemas/priced-call-event.avsc'), 'utf8')) as {
-    fields: { name: string }[];
-  }
-).fields.some((f) => f.name === 'prompt_template_version');
+const priced = pricedCalls(RUN);
 
-let serial = 0;
-function priced(
-  team: string,
-  at: number,
-  o: Partial<PricedCallEvent> & { template?: string; inputTokens?: number } = {},
-): PricedCallEvent {
-  const input = o.inputTokens ?? 2000;
-  const inputNanos = input * 50_000; // $0.05 per 1k input tokens: each call costs about $0.10-$0.40
-  const outputNanos = 400 * 125_000;
-  serial++;
-  const event: PricedCallEvent & { prompt_template_version?: string | null } = {
-    event_id: `${RUN}-${serial}`,
-    trace_id: `${RUN}-t-${serial}`,
-    span_id: null,
-    parent_span_id: null,
-    provider_request_id: null,
-    occurred_at: at,
-    team_id: team,
-    user_ref: null,
-    tenant_ref: null,
-    feature: 'answers',
-    workflow: 'weekly-digest',
-    environment: 'prod',
-    provider: 'openai',
-    model: 'gpt-4o',
-    response_model: null,
-    region: null,
-    service_tier: null,
-    attempt: 1,
-    is_retry: false,
-    is_fallback: false,
-    status_code: 200,
-    latency_ms: 500,
-    buckets: {
-      uncached_input: input,
-      cache_read: 0,
-      cache_write_5m: 0,
-      cache_write_1h: 0,
-      output: 400,
-      reasoning: 0,
-      units: {},
-    },
-    cost: {
-      uncached_input_nanos: inputNanos,
-      cache_read_nanos: 0,
-      cache_write_5m_nanos: 0,
-      cache_write_1h_nanos: 0,
-      output_nanos: outputNanos,
-      reasoning_nanos: 0,
-      request_fee_nanos: 0,
-      units_nanos: 0,
-      total_nanos: inputNanos + outputNanos,
-    },
-    rate_card_id: 'catalog:openai',
-    rate_card_version: 'it',
-    rate_multiplier_id: null,
-    rate_multiplier_version: null,
-    rate_multiplier: null,
-    pricing_tier: null,
-    original_currency: 'USD',
-    original_total_minor: null,
-    fx_rate_id: null,
-    priced_at: at,
-    priced_model: null,
-    owner_source: 'event',
-    request_source: null,
-    api_key_id: null,
-    service_account: null,
-    gateway_id: null,
-    project_id: null,
-    prompt_template_version: null,
-    ...o,
-  };
-  delete (event as { template?: string }).template;
-  delete (event as { inputTokens?: number }).inputTokens;
-  if (TEMPLATE_IN_SCHEMA) event.prompt_template_version = o.template ?? 'v6';
-  return event;
-}
-
-const times = <X>(n: number, f: (i: number) => X): X[] => Array.from({ length: n }, (_, i) => f(i));
 const env = (label: string): Record<string, string> => ({
   DATABASE_URL: stackEnv.databaseUrl,
   KAFKA_CONSUMER_GROUP: `it-anomaly-${RUN}-${label}`,
@@ -104,8 +18,6 @@ const env = (label: string): Record<string, string> => ({
   ANOMALY_MIN_WEEKS: '1',
   ANOMALY_MIN_IMPACT_USD_PER_HOUR: '5',
   ANOMALY_IDLE_CLOSE_MS: '0',
-  // the suite publishes hours of event time at once: partitions are read far apart
-  ANOMALY_PARTITION_IDLE_MS: '10800000',
   BUDGET_ALERT_CHECK_MS: '200',
   LOG_LEVEL: 'warn',
 });
@@ -123,13 +35,7 @@ describe('anomaly detector on the real stack', () => {
     await service.healthy();
     return service;
   };
-  const publish = async (events: PricedCallEvent[]) => {
-    for (let i = 0; i < events.length; i += 2000)
-      await harness.producer.send(
-        TOPICS.pricedCalls,
-        events.slice(i, i + 2000).map((value) => ({ key: value.trace_id, value })),
-      );
-  };
+  const publish = (events: PricedCallEvent[]) => publishPriced(harness, events);
   beforeAll(async () => {
     await harness.start();
     await harness.registry.registerWriters([TOPICS.pricedCalls]);

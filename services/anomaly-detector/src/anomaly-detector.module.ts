@@ -1,14 +1,17 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { TOPICS } from '@tokentally/contracts';
 import { parseDecimalToNanos } from '@tokentally/domain-money';
 import { AnomalyDetector, DEFAULT_DETECTOR_PARAMS, type DetectorParams } from '@tokentally/domain-anomaly';
-import { AlertsRepository } from '@tokentally/adapters-postgres-alerts';
+import { AlertsRepository, WebhookOutbox } from '@tokentally/adapters-postgres-alerts';
 import { PlatformModule, type ServiceRuntime } from '@tokentally/platform-service';
 import type { AnomalyDetectorConfig } from './config';
 import { AnomalyDetectorMetrics } from './anomaly-detector.metrics';
 import { AnomalyDetectorPipeline } from './anomaly-detector.pipeline';
 import { PricedCallsConsumer } from './inbound/priced-calls.consumer';
+import { WebhookTimer } from './inbound/webhook.timer';
 import { BudgetChecker } from './outbound/budget.checker';
 import { DetectorStateStore } from './outbound/detector-state.store';
+import { PartitionLagReader } from './outbound/partition-lag.reader';
 
 type Config = AnomalyDetectorConfig;
 
@@ -24,7 +27,7 @@ export function detectorParamsOf(config: Config): DetectorParams {
     minWeeks: config.ANOMALY_MIN_WEEKS,
     latenessMs: config.ANOMALY_LATENESS_MS,
     idleCloseMs: config.ANOMALY_IDLE_CLOSE_MS,
-    sourceIdleMs: config.ANOMALY_PARTITION_IDLE_MS,
+    partitionIdleMs: config.ANOMALY_PARTITION_IDLE_MS,
     resolveAfterMinutes: config.ANOMALY_RESOLVE_AFTER_MINUTES,
   };
 }
@@ -40,13 +43,34 @@ export class AnomalyDetectorModule {
     if (!producer || !pool || !redis)
       throw new Error('the anomaly detector needs Kafka, PostgreSQL and Redis');
     const alerts = new AlertsRepository(pool);
+    const metrics = new AnomalyDetectorMetrics(runtime.metrics);
+    const webhooks = new WebhookTimer(
+      new WebhookOutbox(pool),
+      {
+        targets: config.ALERT_WEBHOOK_URLS,
+        pollMs: config.ALERT_WEBHOOK_POLL_MS,
+        timeoutMs: config.ALERT_WEBHOOK_TIMEOUT_MS,
+        retry: {
+          initialDelayMs: config.ALERT_WEBHOOK_RETRY_INITIAL_MS,
+          maxDelayMs: config.ALERT_WEBHOOK_RETRY_MAX_MS,
+        },
+      },
+      metrics,
+      runtime.logger,
+    );
     const pipeline = new AnomalyDetectorPipeline(
       new AnomalyDetector(detectorParamsOf(config)),
       new DetectorStateStore(redis, config.ANOMALY_REDIS_PREFIX),
       alerts,
       new BudgetChecker(alerts, config.BUDGET_ALERT_THRESHOLDS_BP),
       producer,
-      new AnomalyDetectorMetrics(runtime.metrics),
+      runtime.admin &&
+        new PartitionLagReader(
+          runtime.admin,
+          runtime.deps.kafka?.consumerGroup ?? `tokentally-${runtime.name}`,
+          TOPICS.pricedCalls.name,
+        ),
+      metrics,
       runtime.logger,
       { budgetCheckMs: config.BUDGET_ALERT_CHECK_MS },
     );
@@ -57,6 +81,7 @@ export class AnomalyDetectorModule {
       providers: [
         { provide: AlertsRepository, useValue: alerts },
         { provide: AnomalyDetectorPipeline, useValue: pipeline },
+        { provide: WebhookTimer, useValue: webhooks },
       ],
     };
   }

@@ -1,17 +1,20 @@
 import { TOPICS, type AlertEvent, type PricedCallEvent } from '@tokentally/contracts';
 import { FEEDBACK_VERDICTS, type AnomalyDetector, type FeedbackVerdict } from '@tokentally/domain-anomaly';
 import type { AlertsRepository } from '@tokentally/adapters-postgres-alerts';
-import type { AvroProducer, ConsumedRecord } from '@tokentally/platform-kafka';
+import type { AvroProducer, BatchContext, ConsumedRecord } from '@tokentally/platform-kafka';
 import type { Logger } from '@tokentally/platform-observability';
 import type { AnomalyDetectorMetrics } from './anomaly-detector.metrics';
 import { callFactOf } from './inbound/call-fact.mapper';
 import { alertEventOf } from './outbound/alert-event.mapper';
 import type { BudgetChecker } from './outbound/budget.checker';
 import type { DetectorStateStore } from './outbound/detector-state.store';
+import type { PartitionLagReader } from './outbound/partition-lag.reader';
 import { seedFromRollups } from './outbound/history.seeder';
 
 export interface PipelineTimers {
   budgetCheckMs: number;
+  /** How often, at most, Kafka is asked whether assigned partitions never read are empty. */
+  lagCheckMs?: number;
 }
 
 /**
@@ -25,6 +28,7 @@ export class AnomalyDetectorPipeline {
   private ready = false;
   private lastBudgetCheck = 0;
   private lastFeedbackPoll = new Date(0);
+  private lastLagCheck = 0;
   private readonly pendingTeams = new Set<string>();
   private trailing: NodeJS.Timeout | undefined;
 
@@ -34,6 +38,7 @@ export class AnomalyDetectorPipeline {
     private readonly alerts: AlertsRepository,
     private readonly budgets: BudgetChecker,
     private readonly producer: AvroProducer,
+    private readonly lag: PartitionLagReader | undefined,
     private readonly metrics: AnomalyDetectorMetrics,
     private readonly logger: Logger,
     private readonly timers: PipelineTimers,
@@ -43,14 +48,19 @@ export class AnomalyDetectorPipeline {
   private queue: Promise<void> = Promise.resolve();
 
   /** Batches of different partitions arrive concurrently; the detector's state takes them one at a time. */
-  handle(records: readonly ConsumedRecord<PricedCallEvent>[]): Promise<void> {
-    const run = this.queue.then(() => this.handleOne(records));
+  handle(records: readonly ConsumedRecord<PricedCallEvent>[], context?: BatchContext): Promise<void> {
+    const run = this.queue.then(() => this.handleOne(records, context));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async handleOne(records: readonly ConsumedRecord<PricedCallEvent>[]): Promise<void> {
+  private async handleOne(
+    records: readonly ConsumedRecord<PricedCallEvent>[],
+    context: BatchContext | undefined,
+  ): Promise<void> {
     const facts = records.map((r) => callFactOf(r.value));
+    // event time is the slowest assigned partition with records waiting (PartitionWatermarks)
+    if (context) this.detector.partitions.assign(context.assigned());
     if (!this.ready)
       await this.start(facts.reduce((min, f) => Math.min(min, f.occurred_at), Number.POSITIVE_INFINITY));
     await this.applyFeedback();
@@ -66,7 +76,14 @@ export class AnomalyDetectorPipeline {
       result.duplicates += one.duplicates;
       result.late += one.late;
     }
-    const decisions = this.detector.advance();
+    if (context)
+      this.detector.partitions.setCaughtUp(
+        context.partition,
+        BigInt(context.lastOffset) + 1n >= BigInt(context.highWatermark),
+        this.clock(),
+      );
+    await this.checkUnreadPartitions();
+    const decisions = this.detector.advance(this.clock());
     const events = decisions.map(alertEventOf);
     const inserted = await this.alerts.insert(events);
     for (const e of events)
@@ -91,6 +108,17 @@ export class AnomalyDetectorPipeline {
     }
     this.lastFeedbackPoll = new Date(this.clock() - 30 * 86_400_000);
     this.ready = true;
+  }
+
+  /** An assigned partition never read holds event time until Kafka says it has nothing waiting. */
+  private async checkUnreadPartitions(): Promise<void> {
+    const unknown = this.detector.partitions.unknown();
+    if (!this.lag || unknown.length === 0) return;
+    const now = this.clock();
+    if (now - this.lastLagCheck < (this.timers.lagCheckMs ?? 1000)) return;
+    this.lastLagCheck = now;
+    for (const partition of await this.lag.caughtUp(unknown))
+      this.detector.partitions.setCaughtUp(partition, true, now);
   }
 
   private async applyFeedback(): Promise<void> {

@@ -5,8 +5,10 @@ import {
   positiveInt,
   redisEnv,
   serviceBaseEnv,
+  secret,
   serviceSchema,
 } from '@tokentally/platform-config';
+import { parseWebhookTargets, type WebhookTarget } from '@tokentally/domain-anomaly';
 
 const nonNegativeInt = (fallback: number, description: string) =>
   z.coerce.number().int().min(0).default(fallback).describe(description);
@@ -58,11 +60,11 @@ const anomalyEnv = {
   ),
   ANOMALY_IDLE_CLOSE_MS: nonNegativeInt(
     600_000,
-    "A silent team is closed up to the busiest team's clock minus this (a total outage still shows as a drop; 0: never)",
+    "A silent team is closed up to the detector's clock (its slowest partition with records waiting) minus this (a total outage still shows as a drop; 0: never)",
   ),
   ANOMALY_PARTITION_IDLE_MS: nonNegativeInt(
-    600_000,
-    "A team's clock is its slowest partition, unless that partition is this far (event time) behind the team's latest call",
+    2000,
+    'A partition that reached its high watermark stops holding event time after this long (wall clock) without a new batch',
   ),
   ANOMALY_RESOLVE_AFTER_MINUTES: positiveInt(15, 'Quiet minutes before an open incident is resolved'),
   ANOMALY_REDIS_PREFIX: z
@@ -73,6 +75,35 @@ const anomalyEnv = {
   BUDGET_ALERT_THRESHOLDS_BP: intList(
     '8000,10000',
     'Budget alert thresholds of team budgets, in basis points (8000 = 80%)',
+  ),
+  ALERT_WEBHOOK_URLS: secret(
+    z
+      .string()
+      .default('')
+      .transform((value, ctx): WebhookTarget[] => {
+        try {
+          return parseWebhookTargets(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      })
+      .describe(
+        'Webhooks every alert is posted to, comma-separated; `slack:<url>` (or a hooks.slack.com URL) gets a Slack message {text, blocks}, others (`json:<url>` or a bare URL) the alert as JSON',
+      ),
+  ),
+  ALERT_WEBHOOK_POLL_MS: positiveInt(1000, 'How often the webhook outbox is read for new and due deliveries'),
+  ALERT_WEBHOOK_TIMEOUT_MS: positiveInt(
+    5000,
+    'How long one webhook POST may take before it counts as failed',
+  ),
+  ALERT_WEBHOOK_RETRY_INITIAL_MS: positiveInt(
+    1000,
+    'First delay after a failed webhook delivery; doubled on every further failure ...',
+  ),
+  ALERT_WEBHOOK_RETRY_MAX_MS: positiveInt(
+    300_000,
+    '... up to this delay (retries never stop: an alert is never dropped)',
   ),
   BUDGET_ALERT_CHECK_MS: positiveInt(
     2000,

@@ -1,3 +1,4 @@
 export * from './alerts.repository';
 export * from './alert-store';
 export * from './digest.sources';
+export * from './webhook-outbox.repository';

@@ -15,14 +15,13 @@ export interface DetectorParams extends BaselineParams, LifecycleParams {
   dropRatio: number;
   /** How long after a minute ends calls for it are still counted (event time); later ones are late. */
   latenessMs: number;
-  /** A team with no call for this long behind the busiest team is closed up to there (0: never). */
+  /** A team with no call for this long behind the instance's clock is closed up to there (0: never). */
   idleCloseMs: number;
   /**
-   * A team's clock is the slowest of the sources (Kafka partitions) carrying it, so a partition read
-   * ahead of the others in a backfill does not make their calls late; a source this far behind the
-   * team's latest call is taken as idle for the team.
+   * A partition that reached its high watermark stops holding event time after this long without a
+   * new batch (wall clock of the transport: records written meanwhile are fetched within it).
    */
-  sourceIdleMs: number;
+  partitionIdleMs: number;
 }
 
 export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
@@ -36,7 +35,7 @@ export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
   dropRatio: 0.5,
   latenessMs: 60_000,
   idleCloseMs: 10 * MINUTE_MS,
-  sourceIdleMs: 10 * MINUTE_MS,
+  partitionIdleMs: 2000,
   resolveAfterMinutes: 15,
   updateGrowth: 0.5,
   criticalPerHourNanos: 200_000_000_000,

@@ -13,6 +13,8 @@ import {
 import { DEFAULT_DETECTOR_PARAMS, type DetectorParams } from './detector-params';
 import { HOUR_MS, MINUTE_MS, SeasonalHistory, WEEK_MS } from './seasonal-history';
 import { inSeries, parseSeriesKey, seriesOfCell, type SeriesScope } from './series';
+import { PartitionWatermarks } from './watermark';
+import { TemplateMemory } from './template-memory';
 
 export { DEFAULT_DETECTOR_PARAMS, type DetectorParams } from './detector-params';
 
@@ -31,14 +33,14 @@ export interface IngestResult {
   late: number;
 }
 
-/** Event time of one team: its own watermark, so a team whose producers lag is not refused as late. */
+/** Event time of one team: its latest call, and the minutes closed so far. */
 export interface TeamClock {
   watermark: number;
   /** Minutes before this are closed. */
   closedThrough: number;
   open: Map<number, OpenMinute>;
-  /** Latest occurred_at of the team per source (partition). */
-  sources?: Map<number, number>;
+  /** Seeded from rollups up to here (in the baselines, not the windows): no window reaching before. */
+  since?: number;
 }
 
 /**
@@ -51,6 +53,8 @@ export interface TeamClock {
 export class AnomalyDetector {
   readonly history = new SeasonalHistory();
   readonly clocks = new Map<string, TeamClock>();
+  /** The instance's event time: the slowest partition assigned to it that still has records waiting. */
+  readonly partitions = new PartitionWatermarks();
   /** Closed minutes still inside the longest window, per team. */
   readonly recent = new Map<string, Map<number, Cells>>();
   /** Spend and calls per series and closed minute, inside the longest window (cheap window sums). */
@@ -60,6 +64,8 @@ export class AnomalyDetector {
   readonly incidents = new Map<string, Incident>();
   readonly suppressions = new Map<string, number>();
   readonly teamNames = new Map<string, string>();
+  /** When each template version was first seen, for baselines that carry none (seeded). */
+  readonly templates = new TemplateMemory();
   /** Minutes closed since the last drain, per team (what a state store must write). */
   readonly closedLog: { team: string; minute: number }[] = [];
 
@@ -98,28 +104,24 @@ export class AnomalyDetector {
       result.accepted.push(fact);
       result.counted++;
       if (fact.occurred_at > clock.watermark) clock.watermark = fact.occurred_at;
-      clock.sources ??= new Map();
-      if (fact.occurred_at > (clock.sources.get(source) ?? Number.NEGATIVE_INFINITY))
-        clock.sources.set(source, fact.occurred_at);
     }
+    // late and duplicate calls move the partition's clock too: it was read that far
+    for (const fact of facts) this.partitions.observe(source, fact.occurred_at);
     return result;
   }
 
   /**
-   * Closes every minute each team's watermark has passed and returns the alerts they decide. A team
-   * that fell silent is closed up to the busiest team's watermark minus `idleCloseMs` (0: never), so
-   * a total outage still shows as a drop.
+   * Closes every minute the event time has passed; returns the alerts they decide. No team closes past
+   * the instance's clock (PartitionWatermarks) nor its own latest call, except a silent team, closed up
+   * to the clock minus `idleCloseMs` (0: never) so an outage shows as a drop.
    */
-  advance(): AlertDecision[] {
+  advance(now = 0): AlertDecision[] {
     const alerts: AlertDecision[] = [];
-    let global = Number.NEGATIVE_INFINITY;
-    for (const clock of this.clocks.values()) global = Math.max(global, clock.watermark);
+    const instance = this.partitions.current(now, this.params.partitionIdleMs);
     for (const [team, clock] of this.clocks) {
       let watermark = clock.watermark;
-      for (const at of clock.sources?.values() ?? [])
-        if (at >= clock.watermark - this.params.sourceIdleMs) watermark = Math.min(watermark, at);
-      if (this.params.idleCloseMs > 0 && global - this.params.idleCloseMs > watermark)
-        watermark = global - this.params.idleCloseMs;
+      if (this.params.idleCloseMs > 0) watermark = Math.max(watermark, instance - this.params.idleCloseMs);
+      watermark = Math.min(watermark, instance);
       const closeBefore = Math.floor((watermark - this.params.latenessMs) / MINUTE_MS) * MINUTE_MS;
       if (!Number.isFinite(closeBefore)) continue;
       // minutes with no call still close (a series that went silent must be evaluated for drops)
@@ -140,6 +142,7 @@ export class AnomalyDetector {
     this.closedLog.push({ team, minute });
     const longest = Math.max(...this.params.windowsMinutes) * MINUTE_MS;
     if (open && open.cells.size > 0) {
+      this.templates.note(team, minute, open.cells);
       this.history.addMinute(team, minute, open.cells);
       this.remember(team, minute, open.cells);
     }
@@ -185,33 +188,31 @@ export class AnomalyDetector {
 
   private evaluate(team: string, byMinute: Map<number, Cells>, end: number): AlertDecision[] {
     const alerts: AlertDecision[] = [];
-    {
-      const series = new Map<string, SeriesScope>(this.recentSeries.get(team) ?? []);
-      for (const incident of this.incidents.values())
-        if (incident.series.split(':')[1] === team || incident.series === `team:${team}`)
-          series.set(incident.series, parseSeriesKey(incident.series));
-      // the team first: when the whole team is in an incident its parts do not page separately
-      const ordered = [...series.values()].sort((a, b) =>
-        a.dimension === 'team' ? -1 : b.dimension === 'team' ? 1 : a.key.localeCompare(b.key),
-      );
-      for (const scope of ordered) {
-        for (const direction of DIRECTIONS) {
-          // drops are judged every fifth minute: an outage is not a minute-by-minute matter
-          if (direction === 'down' && end % (5 * MINUTE_MS) !== 0 && !this.incidents.has(`${scope.key}|down`))
-            continue;
-          const key = `${scope.key}|${direction}`;
-          const teamBusy = scope.dimension !== 'team' && this.incidents.has(`team:${team}|${direction}`);
-          const suppressed =
-            (this.suppressions.get(key) ?? Number.NEGATIVE_INFINITY) > end ||
-            (this.suppressions.get(`team:${team}|${direction}`) ?? Number.NEGATIVE_INFINITY) > end;
-          const incident = this.incidents.get(key);
-          const finding =
-            (teamBusy || suppressed) && !incident ? undefined : this.find(scope, byMinute, end, direction);
-          const step = stepIncident(incident, finding, end, this.params);
-          if (step.incident) this.incidents.set(key, step.incident);
-          else this.incidents.delete(key);
-          if (step.emit) alerts.push(step.emit);
-        }
+    const series = new Map<string, SeriesScope>(this.recentSeries.get(team) ?? []);
+    for (const incident of this.incidents.values())
+      if (incident.series.split(':')[1] === team || incident.series === `team:${team}`)
+        series.set(incident.series, parseSeriesKey(incident.series));
+    // the team first: when the whole team is in an incident its parts do not page separately
+    const ordered = [...series.values()].sort((a, b) =>
+      a.dimension === 'team' ? -1 : b.dimension === 'team' ? 1 : a.key.localeCompare(b.key),
+    );
+    for (const scope of ordered) {
+      for (const direction of DIRECTIONS) {
+        // drops are judged every fifth minute: an outage is not a minute-by-minute matter
+        if (direction === 'down' && end % (5 * MINUTE_MS) !== 0 && !this.incidents.has(`${scope.key}|down`))
+          continue;
+        const key = `${scope.key}|${direction}`;
+        const teamBusy = scope.dimension !== 'team' && this.incidents.has(`team:${team}|${direction}`);
+        const suppressed =
+          (this.suppressions.get(key) ?? Number.NEGATIVE_INFINITY) > end ||
+          (this.suppressions.get(`team:${team}|${direction}`) ?? Number.NEGATIVE_INFINITY) > end;
+        const incident = this.incidents.get(key);
+        const finding =
+          (teamBusy || suppressed) && !incident ? undefined : this.find(scope, byMinute, end, direction);
+        const step = stepIncident(incident, finding, end, this.params);
+        if (step.incident) this.incidents.set(key, step.incident);
+        else this.incidents.delete(key);
+        if (step.emit) alerts.push(step.emit);
       }
     }
     return alerts;
@@ -228,6 +229,7 @@ export class AnomalyDetector {
       direction === 'up' ? [...p.windowsMinutes].sort((a, b) => b - a) : [Math.max(...p.windowsMinutes)];
     for (const minutes of windows) {
       const start = end - minutes * MINUTE_MS;
+      if (start < (this.clocks.get(scope.team)?.since ?? Number.NEGATIVE_INFINITY)) continue;
       let observed = 0;
       let sq = 0;
       for (const [m, entry] of this.recentTotals.get(scope.key) ?? []) {
@@ -260,6 +262,7 @@ export class AnomalyDetector {
       for (const c of profile.values()) profileTotal += c.cost_nanos;
       const baselineCells: Cells = new Map();
       if (profileTotal > 0) mergeCells(baselineCells, profile, baseline.nanos / profileTotal);
+      this.templates.fillSeeded(scope.team, baselineCells, start);
       const decomposition = decompose(observedCells, baselineCells, baselineNanos);
       const explanation = describe(
         scope,

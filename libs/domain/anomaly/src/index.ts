@@ -11,3 +11,6 @@ export * from './operator.ports';
 export * from './operator';
 export * from './operator-view';
 export * from './operator-schemas';
+export * from './watermark';
+export * from './webhook-delivery';
+export * from './template-memory';

@@ -27,6 +27,12 @@ export interface PoisonMessage {
 
 export interface BatchContext {
   heartbeat(): Promise<void>;
+  /** The batch's partition, its last offset and the partition's high watermark when it was fetched. */
+  partition: number;
+  lastOffset: string;
+  highWatermark: string;
+  /** Partitions of the topic assigned to this member at the last group join (a rebalance changes it). */
+  assigned(): readonly number[];
 }
 
 export type BatchHandler<T> = (records: ConsumedRecord<T>[], context: BatchContext) => Promise<void>;
@@ -89,6 +95,7 @@ class StoppingError extends Error {
 export class BatchConsumer<T> {
   private readonly consumer: Consumer;
   private readonly retry: RetryPolicy;
+  private assignment: readonly number[] = [];
   readonly health: ConsumerHealth;
 
   constructor(
@@ -108,7 +115,10 @@ export class BatchConsumer<T> {
     });
     registry.useReaders([options.topic]);
     // kafkajs retries a failed join on its own (run() resolves anyway): follow its events instead.
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.health.started());
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+      this.assignment = [...(event.payload.memberAssignment[options.topic.name] ?? [])].sort((a, b) => a - b);
+      this.health.started();
+    });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       if (this.health.phase === 'starting') this.health.startFailed(event.payload.error);
     });
@@ -212,7 +222,14 @@ export class BatchConsumer<T> {
       else poison.push({ ...base, value: message.value, error: outcome.error });
     });
     if (poison.length > 0) await this.options.onPoison(poison);
-    if (records.length > 0) await this.options.handler(records, { heartbeat: () => payload.heartbeat() });
+    if (records.length > 0)
+      await this.options.handler(records, {
+        heartbeat: () => payload.heartbeat(),
+        partition: batch.partition,
+        lastOffset: batch.lastOffset(),
+        highWatermark: batch.highWatermark,
+        assigned: () => this.assignment,
+      });
     return poison.length;
   }
 

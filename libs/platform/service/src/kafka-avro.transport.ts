@@ -1,7 +1,12 @@
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { ALL_TOPICS } from '@tokentally/contracts';
-import { BatchConsumer, ConsumerLagMonitor, type ConsumedRecord } from '@tokentally/platform-kafka';
+import {
+  BatchConsumer,
+  ConsumerLagMonitor,
+  type BatchContext,
+  type ConsumedRecord,
+} from '@tokentally/platform-kafka';
 import type { ServiceRuntime } from './service-runtime';
 
 /**
@@ -36,8 +41,9 @@ export class KafkaAvroTransport extends Server implements CustomTransportStrateg
           metrics: this.runtime.metrics,
           partitionsConcurrency: this.runtime.deps.kafka?.partitionsConcurrency ?? 1,
           onPoison: (messages) => quarantine!.publishPoison(messages),
-          handler: async (records: ConsumedRecord<unknown>[]) => {
-            await lastValueFrom(this.transformToObservable(await handler(records)), {
+          // the batch context reaches a controller through `@Ctx()` (partition, offsets, assignment)
+          handler: async (records: ConsumedRecord<unknown>[], context: BatchContext) => {
+            await lastValueFrom(this.transformToObservable(await handler(records, context)), {
               defaultValue: undefined,
             });
           },

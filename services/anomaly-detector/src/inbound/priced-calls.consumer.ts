@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { TOPICS, type PricedCallEvent } from '@tokentally/contracts';
-import type { ConsumedRecord } from '@tokentally/platform-kafka';
+import type { BatchContext, ConsumedRecord } from '@tokentally/platform-kafka';
 import { AnomalyDetectorPipeline } from '../anomaly-detector.pipeline';
 
 /** llm.calls.priced.v1 -> windows, baselines, alerts. Offsets commit after the batch's state is in Redis. */
@@ -10,7 +10,10 @@ export class PricedCallsConsumer {
   constructor(@Inject(AnomalyDetectorPipeline) private readonly pipeline: AnomalyDetectorPipeline) {}
 
   @EventPattern(TOPICS.pricedCalls.name)
-  async onBatch(@Payload() records: ConsumedRecord<PricedCallEvent>[]): Promise<void> {
-    await this.pipeline.handle(records);
+  async onBatch(
+    @Payload() records: ConsumedRecord<PricedCallEvent>[],
+    @Ctx() context: BatchContext,
+  ): Promise<void> {
+    await this.pipeline.handle(records, context);
   }
 }

@@ -15,7 +15,10 @@ import {
 const IDS_TTL_SECONDS = 2 * 86_400;
 
 interface Core {
-  clocks: [string, { watermark: number; closedThrough: number; sources?: [number, number][] }][];
+  clocks: [string, { watermark: number; closedThrough: number; since?: number }][];
+  /** Latest occurred_at read per partition: after a restart it holds event time until read again. */
+  partitions?: [number, number][];
+  templates?: [string, [string, number][]][];
   incidents: [string, Incident][];
   suppressions: [string, number][];
 }
@@ -99,9 +102,14 @@ export class DetectorStateStore {
         {
           watermark: finite(c.watermark) ?? -1,
           closedThrough: finite(c.closedThrough) ?? -1,
-          sources: [...(c.sources ?? [])],
+          since: c.since,
         },
       ]),
+      partitions: detector.partitions
+        .entries()
+        .filter(([, p]) => Number.isFinite(p.latest))
+        .map(([partition, p]) => [partition, p.latest]),
+      templates: detector.templates.entries(),
       incidents: [...detector.incidents],
       suppressions: [...detector.suppressions],
     };
@@ -120,8 +128,10 @@ export class DetectorStateStore {
       const clock = detector.clock(team);
       clock.watermark = c.watermark < 0 ? Number.NEGATIVE_INFINITY : c.watermark;
       clock.closedThrough = c.closedThrough < 0 ? Number.NEGATIVE_INFINITY : c.closedThrough;
-      clock.sources = new Map(c.sources ?? []);
+      clock.since = c.since;
     }
+    detector.partitions.restore(core.partitions ?? []);
+    detector.templates.restore(core.templates ?? []);
     for (const [key, incident] of core.incidents) detector.incidents.set(key, incident);
     for (const [key, until] of core.suppressions) detector.suppressions.set(key, until);
     for (const team of await this.redis.smembers(this.key('teams'))) {

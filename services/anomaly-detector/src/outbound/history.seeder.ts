@@ -76,6 +76,7 @@ export async function seedFromRollups(
     }
     const clock = detector.clock(team);
     clock.closedThrough = Math.max(clock.closedThrough, before);
+    clock.since = before;
   }
   return { hours: count, teams: byTeamHour.size };
 }
