@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerBudgetCommands } from './commands/budget.command';
+import { registerCoverageCommand } from './commands/coverage.command';
 import { registerDbCommands } from './commands/db.command';
 import { registerExplainCommand } from './commands/explain.command';
 import { registerOrgCommands } from './commands/org.command';
@@ -29,6 +30,7 @@ export function buildCli(): Command {
   registerReportCommands(program);
   registerQuarantineCommands(program);
   registerReconcileCommands(program);
+  registerCoverageCommand(program);
   registerTopicsCommands(program);
   registerBudgetCommands(program);
   registerRefsCommand(program);

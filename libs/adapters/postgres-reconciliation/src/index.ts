@@ -1,2 +1,3 @@
 export * from './reconciliation.repository';
 export * from './reconciliation-results.repository';
+export * from './coverage.repository';

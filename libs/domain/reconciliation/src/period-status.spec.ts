@@ -1,0 +1,83 @@
+import { periodReconciliation, periodReconciliationJson } from './period-status';
+import type { CellResult } from './reconciliation.types';
+
+const NOW = Date.parse('2027-01-10T00:00:00Z');
+
+function cell(over: Partial<CellResult>): CellResult {
+  const ledgerNanos = over.ledgerNanos ?? 1_000_000_000n;
+  const providerNanos = over.providerNanos ?? ledgerNanos;
+  return {
+    resultId: `r-${Math.random()}`,
+    provider: 'anthropic',
+    accountId: 'org-a',
+    model: 'claude-sonnet-4-6',
+    usageDate: '2026-11-16',
+    tokenType: 'input',
+    ledgerNanos,
+    providerNanos,
+    deltaNanos: providerNanos - ledgerNanos,
+    deltaBp: 0,
+    toleranceBp: 100,
+    status: 'matched',
+    provisional: false,
+    ledgerQuantity: 0n,
+    providerQuantity: 0n,
+    explanations: [],
+    unexplainedNanos: 0n,
+    ...over,
+  };
+}
+
+describe('periodReconciliation', () => {
+  const cells = [
+    cell({}),
+    cell({
+      tokenType: 'cache_write_5m',
+      ledgerNanos: 800_000_000n,
+      providerNanos: 1_000_000_000n,
+      deltaNanos: 200_000_000n,
+      status: 'over_tolerance',
+      explanations: [{ class: 'cache_semantics', nanos: 150_000_000n, detail: '' }],
+      unexplainedNanos: 50_000_000n,
+    }),
+    cell({ accountId: 'org-b', provider: 'openai', model: 'gpt-4o', usageDate: '2026-11-30' }),
+    // another month: not in the period
+    cell({ usageDate: '2026-12-01', providerNanos: 9n * 1_000_000_000n, status: 'over_tolerance' }),
+  ];
+
+  it('totals provider vs ledger per account-month and names open differences by class', () => {
+    const r = periodReconciliation('2026-11', cells, { now: NOW });
+    expect(r.status).toBe('beyond_tolerance');
+    expect([r.providerNanos, r.ledgerNanos, r.deltaNanos, r.deltaBp]).toEqual([
+      3_000_000_000n,
+      2_800_000_000n,
+      200_000_000n,
+      667,
+    ]);
+    expect(r.openCells).toBe(1);
+    expect(r.openByClass).toEqual({ cache_semantics: 150_000_000n, unexplained: 50_000_000n });
+    expect(r.accounts.map((m) => [m.provider, m.accountId, m.deltaBp, m.withinTolerance])).toEqual([
+      ['anthropic', 'org-a', 1000, false],
+      ['openai', 'org-b', 0, true],
+    ]);
+  });
+
+  it('narrows to the accounts a caller may see', () => {
+    const r = periodReconciliation('2026-11', cells, { now: NOW, visible: (p) => p === 'openai' });
+    expect([r.status, r.providerNanos, r.openCells]).toEqual(['within_tolerance', 1_000_000_000n, 0]);
+  });
+
+  it('says none when no export covers the period', () => {
+    const r = periodReconciliation('2026-10', cells, { now: NOW });
+    expect([r.status, r.accounts.length, r.deltaBp]).toEqual(['none', 0, 0]);
+  });
+
+  it('writes nanos as integer strings', () => {
+    const json = periodReconciliationJson(periodReconciliation('2026-11', cells, { now: NOW }));
+    expect(json).toMatchObject({
+      status: 'beyond_tolerance',
+      delta_nanos: '200000000',
+      open_by_class: { cache_semantics: '150000000', unexplained: '50000000' },
+    });
+  });
+});
