@@ -5,6 +5,8 @@ import type { ChargebackExporterConfig } from './config';
 import { STATEMENT_SETTINGS, type StatementSettings } from './chargeback.tokens';
 import { API_TOKENS, ApiAccessGuard } from './inbound/api-access.guard';
 import { FinanceController } from './inbound/finance.controller';
+import { CoverageController } from './inbound/coverage.controller';
+import { CoverageRepository, ReconciliationStatusReader } from '@tokentally/adapters-postgres-reconciliation';
 
 /**
  * Serves per-team statements, CSV / JSON / FOCUS exports, budgets and request costs to finance, from the
@@ -18,12 +20,17 @@ export class ChargebackExporterModule {
     return {
       module: ChargebackExporterModule,
       imports: [PlatformModule.forRuntime(runtime)],
-      controllers: [FinanceController],
+      controllers: [FinanceController, CoverageController],
       providers: [
         ApiAccessGuard,
         { provide: API_TOKENS, useValue: config.CHARGEBACK_API_TOKENS },
         { provide: ChargebackRepository, useValue: new ChargebackRepository(pool) },
         { provide: LedgerRepository, useValue: new LedgerRepository(pool) },
+        { provide: CoverageRepository, useValue: new CoverageRepository(pool) },
+        {
+          provide: ReconciliationStatusReader,
+          useValue: new ReconciliationStatusReader(pool, config.RECONCILE_MONTH_TOLERANCE_BP),
+        },
         {
           provide: STATEMENT_SETTINGS,
           useValue: { topUsers: config.STATEMENT_TOP_USERS } satisfies StatementSettings,

@@ -1,4 +1,4 @@
-import { periodReconciliation, periodReconciliationJson } from './period-status';
+import { periodReconciliation, periodReconciliationJson, periodReconciliationLines } from './period-status';
 import type { CellResult } from './reconciliation.types';
 
 const NOW = Date.parse('2027-01-10T00:00:00Z');
@@ -79,5 +79,32 @@ describe('periodReconciliation', () => {
       delta_nanos: '200000000',
       open_by_class: { cache_semantics: '150000000', unexplained: '50000000' },
     });
+  });
+});
+
+describe('periodReconciliationLines', () => {
+  it('says each account and the open classes in words', () => {
+    const lines = periodReconciliationLines(
+      periodReconciliation(
+        '2026-11',
+        [
+          cell({
+            ledgerNanos: 900_000_000n,
+            providerNanos: 1_000_000_000n,
+            status: 'over_tolerance',
+            explanations: [{ class: 'price_drift', nanos: 100_000_000n, detail: '' }],
+          }),
+        ],
+        { now: NOW },
+      ),
+    );
+    expect(lines).toEqual([
+      'Reconciliation 2026-11: providers $1.00 vs ledger $0.90, delta $0.10 (1000 bp): BEYOND TOLERANCE',
+      '  anthropic/org-a: provider $1.00 vs ledger $0.90 (1000 bp, tolerance 10) beyond',
+      '  open differences (1 cells): price_drift $0.10',
+    ]);
+    expect(periodReconciliationLines(periodReconciliation('2026-10', [], { now: NOW }))).toEqual([
+      'Reconciliation 2026-10: no provider export imported for this period yet',
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { formatUsd } from '@tokentally/domain-money';
 import { basisPoints, monthResults } from './month-results';
 import { isOverTolerance } from './reconciliation-events';
 import type { CellResult, DifferenceClass, MonthResult } from './reconciliation.types';
@@ -100,4 +101,25 @@ export function periodReconciliationJson(r: PeriodReconciliation): Record<string
       by_class: classesJson(m.byClass),
     })),
   };
+}
+
+const usd = (nanos: bigint): string => formatUsd(nanos);
+
+/** The period's reconciliation in words, as `tally report` prints it under the statement. */
+export function periodReconciliationLines(r: PeriodReconciliation): string[] {
+  if (r.status === 'none')
+    return [`Reconciliation ${r.period}: no provider export imported for this period yet`];
+  const lines = [
+    `Reconciliation ${r.period}: providers ${usd(r.providerNanos)} vs ledger ${usd(r.ledgerNanos)}, delta ${usd(r.deltaNanos)} (${r.deltaBp} bp): ${r.status === 'within_tolerance' ? 'within tolerance' : 'BEYOND TOLERANCE'}${r.provisional ? ' (provisional)' : ''}`,
+  ];
+  for (const m of r.accounts)
+    lines.push(
+      `  ${m.provider}/${m.accountId}: provider ${usd(m.providerNanos)} vs ledger ${usd(m.ledgerNanos)} (${m.deltaBp} bp, tolerance ${m.toleranceBp}) ${m.withinTolerance ? 'within' : 'beyond'}`,
+    );
+  const open = Object.entries(r.openByClass);
+  if (open.length > 0)
+    lines.push(
+      `  open differences (${r.openCells} cells): ${open.map(([cls, n]) => `${cls} ${usd(n)}`).join(', ')}`,
+    );
+  return lines;
 }

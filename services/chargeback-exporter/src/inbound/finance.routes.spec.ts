@@ -1,11 +1,16 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { CoverageController } from './coverage.controller';
 import { FinanceController } from './finance.controller';
 import { ExportQuery, financeOpenApi, PeriodParams, TeamQuery } from './finance.routes';
 
 /** Every route the controller serves, as OpenAPI paths: read from Nest's own route metadata. */
 function controllerRoutes(): string[] {
-  const prototype = FinanceController.prototype as unknown as Record<string, unknown>;
+  return [FinanceController, CoverageController].flatMap((controller) => routesOf(controller));
+}
+
+function routesOf(controller: { prototype: object }): string[] {
+  const prototype = controller.prototype as unknown as Record<string, unknown>;
   return Object.getOwnPropertyNames(prototype).flatMap((name) => {
     const handler = prototype[name];
     if (typeof handler !== 'function') return [];
