@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatUsd } from '@tokentally/domain-money';
+import { formatUsd, nanosToDecimal } from '@tokentally/domain-money';
 import {
   COVERAGE_TARGET_BP,
   coverageJson,
@@ -23,7 +23,7 @@ function print(r: CoverageReport): void {
       `    ${h.hop.padEnd(16)} ${(h.value ?? '-').padEnd(40)} ${String(h.calls).padStart(8)} calls  ${formatUsd(h.nanos).padStart(14)}  ${percent(h.shareBp)}`,
     );
   console.log(
-    `  quarantine (never replayed): ~${formatUsd(r.quarantineEstimatedNanos)} estimated at ${formatUsd(r.meanCallNanos)} per call`,
+    `  quarantine (never replayed): ~${formatUsd(r.quarantineEstimatedNanos)} estimated at $${nanosToDecimal(r.meanCallNanos)} per call`,
   );
   for (const q of r.quarantine)
     console.log(
