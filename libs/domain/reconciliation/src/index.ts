@@ -11,3 +11,4 @@ export * from './reconcile-run';
 export * from './rate-lookup';
 export * from './coverage';
 export * from './period-status';
+export * from './project-scope';
