@@ -12,3 +12,4 @@ export * from './rate-lookup';
 export * from './coverage';
 export * from './period-status';
 export * from './project-scope';
+export * from './fetch/admin-api';
