@@ -4,10 +4,8 @@ import {
   periodReconciliation,
   type PeriodReconciliation,
 } from '@tokentally/domain-reconciliation';
-import {
-  ProviderCostRepository,
-  ReconciliationRepository,
-} from '@tokentally/adapters-postgres-reconciliation';
+import { ProviderCostRepository } from './reconciliation.repository';
+import { ReconciliationRepository } from './reconciliation-results.repository';
 import type { Pool } from 'pg';
 
 const lastDay = (period: string): string => {
