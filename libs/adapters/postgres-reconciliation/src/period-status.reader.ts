@@ -1,7 +1,6 @@
 import {
   accountLookups,
-  cellResultFrom,
-  periodReconciliation,
+  periodReconciliationFromSums,
   type PeriodReconciliation,
 } from '@tokentally/domain-reconciliation';
 import { ProviderCostRepository } from './reconciliation.repository';
@@ -21,20 +20,19 @@ export class ReconciliationStatusReader {
   constructor(
     pool: Pool,
     private readonly monthToleranceBp: number,
-    private readonly clock: () => number = Date.now,
   ) {
     this.results = new ReconciliationRepository(pool);
     this.costs = new ProviderCostRepository(pool);
   }
 
   async period(period: string, team: string | undefined): Promise<PeriodReconciliation> {
-    const [stored, accounts] = await Promise.all([
-      this.results.results(`${period}-01`, lastDay(period)),
+    // summed in SQL: a month of a large org holds 100,000 cells and more
+    const [sums, accounts] = await Promise.all([
+      this.results.periodSums(`${period}-01`, lastDay(period)),
       team === undefined ? Promise.resolve([]) : this.costs.providerAccounts(),
     ]);
     const { teamOf } = accountLookups(accounts);
-    return periodReconciliation(period, stored.map(cellResultFrom), {
-      now: this.clock(),
+    return periodReconciliationFromSums(period, sums, {
       monthToleranceBp: this.monthToleranceBp,
       ...(team === undefined
         ? {}

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
+import { DIFFERENCE_CLASSES, type CellSums } from '@tokentally/domain-reconciliation';
 import { ProviderCostRepository } from './reconciliation.repository';
 
 /** One stored reconciliation cell (the domain's CellResult with plain strings). */
@@ -178,6 +179,52 @@ export class ReconciliationRepository {
           AND NOT EXISTS (SELECT 1 FROM UNNEST($4::text[]) AS k(id) WHERE k.id = r.result_id)`,
       [scopes.map((s) => s.provider), scopes.map((s) => s.accountId), scopes.map((s) => s.day), keep],
     );
+  }
+
+  /**
+   * Stored cells on [from, to] summed per provider account, open (beyond tolerance) or not, and
+   * provisional or not, with the nanos of each class: a period's status without reading every cell.
+   */
+  async periodSums(from: string, to: string): Promise<CellSums[]> {
+    const where = `usage_date BETWEEN $1 AND $2`;
+    const open = `status NOT IN ('matched', 'within_tolerance')`;
+    const [totals, classes] = await Promise.all([
+      this.pool.query<Record<string, string | boolean>>(
+        `SELECT provider, account_id, ${open} AS open, provisional, count(*) AS cells, sum(ledger_nanos) AS ledger,
+                sum(provider_nanos) AS provider_total, sum(delta_nanos) AS delta, sum(unexplained_nanos) AS unexplained
+           FROM tokentally.reconciliation_results WHERE ${where} GROUP BY 1, 2, 3, 4`,
+        [from, to],
+      ),
+      this.pool.query<Record<string, string | boolean>>(
+        `SELECT provider, account_id, ${open} AS open, provisional, e->>'class' AS class, sum((e->>'nanos')::bigint) AS nanos
+           FROM tokentally.reconciliation_results, jsonb_array_elements(explanations) e WHERE ${where} GROUP BY 1, 2, 3, 4, 5`,
+        [from, to],
+      ),
+    ]);
+    const keyOf = (r: Record<string, string | boolean>): string =>
+      `${String(r['provider'])}|${String(r['account_id'])}|${String(r['open'])}|${String(r['provisional'])}`;
+    const sums = new Map<string, CellSums>();
+    for (const r of totals.rows) {
+      const unexplained = BigInt(r['unexplained'] as string);
+      sums.set(keyOf(r), {
+        provider: r['provider'] as string,
+        accountId: r['account_id'] as string,
+        open: r['open'] as boolean,
+        provisional: r['provisional'] as boolean,
+        cells: Number(r['cells']),
+        ledgerNanos: BigInt(r['ledger'] as string),
+        providerNanos: BigInt(r['provider_total'] as string),
+        deltaNanos: BigInt(r['delta'] as string),
+        byClass: unexplained === 0n ? {} : { unexplained },
+      });
+    }
+    for (const r of classes.rows) {
+      const sum = sums.get(keyOf(r));
+      const cls = DIFFERENCE_CLASSES.find((c) => c === r['class']);
+      const nanos = BigInt(r['nanos'] as string);
+      if (sum && cls && nanos !== 0n) sum.byClass[cls] = nanos;
+    }
+    return [...sums.values()];
   }
 
   /** Stored cells on [from, to], optionally only those over tolerance; largest differences first. */

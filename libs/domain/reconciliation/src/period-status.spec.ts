@@ -1,7 +1,11 @@
-import { periodReconciliation, periodReconciliationJson, periodReconciliationLines } from './period-status';
+import {
+  cellSums,
+  periodReconciliation,
+  periodReconciliationFromSums,
+  periodReconciliationJson,
+  periodReconciliationLines,
+} from './period-status';
 import type { CellResult } from './reconciliation.types';
-
-const NOW = Date.parse('2027-01-10T00:00:00Z');
 
 function cell(over: Partial<CellResult>): CellResult {
   const ledgerNanos = over.ledgerNanos ?? 1_000_000_000n;
@@ -46,7 +50,7 @@ describe('periodReconciliation', () => {
   ];
 
   it('totals provider vs ledger per account-month and names open differences by class', () => {
-    const r = periodReconciliation('2026-11', cells, { now: NOW });
+    const r = periodReconciliation('2026-11', cells);
     expect(r.status).toBe('beyond_tolerance');
     expect([r.providerNanos, r.ledgerNanos, r.deltaNanos, r.deltaBp]).toEqual([
       3_000_000_000n,
@@ -63,17 +67,17 @@ describe('periodReconciliation', () => {
   });
 
   it('narrows to the accounts a caller may see', () => {
-    const r = periodReconciliation('2026-11', cells, { now: NOW, visible: (p) => p === 'openai' });
+    const r = periodReconciliation('2026-11', cells, { visible: (p) => p === 'openai' });
     expect([r.status, r.providerNanos, r.openCells]).toEqual(['within_tolerance', 1_000_000_000n, 0]);
   });
 
   it('says none when no export covers the period', () => {
-    const r = periodReconciliation('2026-10', cells, { now: NOW });
+    const r = periodReconciliation('2026-10', cells);
     expect([r.status, r.accounts.length, r.deltaBp]).toEqual(['none', 0, 0]);
   });
 
   it('writes nanos as integer strings', () => {
-    const json = periodReconciliationJson(periodReconciliation('2026-11', cells, { now: NOW }));
+    const json = periodReconciliationJson(periodReconciliation('2026-11', cells));
     expect(json).toMatchObject({
       status: 'beyond_tolerance',
       delta_nanos: '200000000',
@@ -85,26 +89,49 @@ describe('periodReconciliation', () => {
 describe('periodReconciliationLines', () => {
   it('says each account and the open classes in words', () => {
     const lines = periodReconciliationLines(
-      periodReconciliation(
-        '2026-11',
-        [
-          cell({
-            ledgerNanos: 900_000_000n,
-            providerNanos: 1_000_000_000n,
-            status: 'over_tolerance',
-            explanations: [{ class: 'price_drift', nanos: 100_000_000n, detail: '' }],
-          }),
-        ],
-        { now: NOW },
-      ),
+      periodReconciliation('2026-11', [
+        cell({
+          ledgerNanos: 900_000_000n,
+          providerNanos: 1_000_000_000n,
+          status: 'over_tolerance',
+          explanations: [{ class: 'price_drift', nanos: 100_000_000n, detail: '' }],
+        }),
+      ]),
     );
     expect(lines).toEqual([
       'Reconciliation 2026-11: providers $1.00 vs ledger $0.90, delta $0.10 (1000 bp): BEYOND TOLERANCE',
       '  anthropic/org-a: provider $1.00 vs ledger $0.90 (1000 bp, tolerance 10) beyond',
       '  open differences (1 cells): price_drift $0.10',
     ]);
-    expect(periodReconciliationLines(periodReconciliation('2026-10', [], { now: NOW }))).toEqual([
+    expect(periodReconciliationLines(periodReconciliation('2026-10', []))).toEqual([
       'Reconciliation 2026-10: no provider export imported for this period yet',
+    ]);
+  });
+});
+
+describe('cellSums', () => {
+  it('folds cells by account, open and provisional, and the period reads the same from the sums', () => {
+    const cells = [
+      cell({ status: 'over_tolerance', providerNanos: 2n, ledgerNanos: 1n, unexplainedNanos: 1n }),
+      cell({
+        status: 'missing_in_ledger',
+        providerNanos: 5n,
+        ledgerNanos: 0n,
+        explanations: [{ class: 'missing_in_ledger', nanos: 5n, detail: '' }],
+      }),
+      cell({ provisional: true }),
+    ];
+    const sums = cellSums(cells);
+    expect(sums.map((s) => [s.open, s.provisional, s.cells, s.deltaNanos])).toEqual([
+      [true, false, 2, 6n],
+      [false, true, 1, 0n],
+    ]);
+    const fromSums = periodReconciliationFromSums('2026-11', sums);
+    expect(fromSums).toEqual(periodReconciliation('2026-11', cells));
+    expect([fromSums.openCells, fromSums.provisional, fromSums.openByClass]).toEqual([
+      2,
+      true,
+      { unexplained: 1n, missing_in_ledger: 5n },
     ]);
   });
 });

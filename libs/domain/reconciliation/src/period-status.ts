@@ -1,5 +1,5 @@
 import { formatUsd } from '@tokentally/domain-money';
-import { basisPoints, monthResults } from './month-results';
+import { basisPoints, DEFAULT_MONTH_TOLERANCE_BP } from './month-results';
 import { isOverTolerance } from './reconciliation-events';
 import type { CellResult, DifferenceClass, MonthResult } from './reconciliation.types';
 
@@ -22,38 +22,109 @@ export interface PeriodReconciliation {
 }
 
 /**
- * The period's stored cells folded into provider-account months (held to the monthly tolerance) and
- * the open differences by class. `visible` narrows to the accounts a caller may see (a team token:
- * its own team's accounts); totals are of those accounts only.
+ * Stored cells of one provider account summed by whether they are beyond tolerance and provisional:
+ * all a period's status needs, so an adapter can sum in SQL instead of reading every cell.
  */
-export function periodReconciliation(
-  period: string,
-  stored: readonly CellResult[],
-  options: {
-    now: number;
-    monthToleranceBp?: number;
-    visible?: (provider: string, accountId: string) => boolean;
-  },
-): PeriodReconciliation {
-  const cells = stored.filter(
-    (c) => c.usageDate.startsWith(period) && (options.visible?.(c.provider, c.accountId) ?? true),
-  );
-  const accounts = monthResults(cells, {
-    now: options.now,
-    ...(options.monthToleranceBp !== undefined ? { monthToleranceBp: options.monthToleranceBp } : {}),
-  }).sort((a, b) => `${a.provider}/${a.accountId}`.localeCompare(`${b.provider}/${b.accountId}`));
-  const openByClass: Partial<Record<ClassName, bigint>> = {};
-  const add = (cls: ClassName, nanos: bigint): void => {
-    if (nanos !== 0n) openByClass[cls] = (openByClass[cls] ?? 0n) + nanos;
-  };
-  const open = cells.filter(isOverTolerance);
-  for (const cell of open) {
-    for (const e of cell.explanations) add(e.class, e.nanos);
-    add('unexplained', cell.unexplainedNanos);
+export interface CellSums {
+  provider: string;
+  accountId: string;
+  open: boolean;
+  provisional: boolean;
+  cells: number;
+  ledgerNanos: bigint;
+  providerNanos: bigint;
+  deltaNanos: bigint;
+  /** Nanos each class explains, `unexplained` included. */
+  byClass: Partial<Record<ClassName, bigint>>;
+}
+
+const addClass = (into: Partial<Record<ClassName, bigint>>, cls: ClassName, nanos: bigint): void => {
+  if (nanos !== 0n) into[cls] = (into[cls] ?? 0n) + nanos;
+};
+
+/** Cells to their sums (what the adapter's SQL computes), for callers that hold the cells. */
+export function cellSums(cells: readonly CellResult[]): CellSums[] {
+  const sums = new Map<string, CellSums>();
+  for (const cell of cells) {
+    const open = isOverTolerance(cell);
+    const key = `${cell.provider}|${cell.accountId}|${open}|${cell.provisional}`;
+    const entry = sums.get(key) ?? {
+      provider: cell.provider,
+      accountId: cell.accountId,
+      open,
+      provisional: cell.provisional,
+      cells: 0,
+      ledgerNanos: 0n,
+      providerNanos: 0n,
+      deltaNanos: 0n,
+      byClass: {},
+    };
+    entry.cells += 1;
+    entry.ledgerNanos += cell.ledgerNanos;
+    entry.providerNanos += cell.providerNanos;
+    entry.deltaNanos += cell.deltaNanos;
+    for (const e of cell.explanations) addClass(entry.byClass, e.class, e.nanos);
+    addClass(entry.byClass, 'unexplained', cell.unexplainedNanos);
+    sums.set(key, entry);
   }
-  const sum = (pick: (m: MonthResult) => bigint): bigint => accounts.reduce((s, m) => s + pick(m), 0n);
-  const providerNanos = sum((m) => m.providerNanos);
-  const deltaNanos = sum((m) => m.deltaNanos);
+  return [...sums.values()];
+}
+
+export interface PeriodOptions {
+  monthToleranceBp?: number;
+  /** Narrows to the accounts a caller may see (a team token: its own team's accounts). */
+  visible?: (provider: string, accountId: string) => boolean;
+}
+
+/**
+ * A period's cell sums folded into provider-account months (held to the monthly tolerance, default
+ * 10 bp) and the open differences by class; totals are of the visible accounts only.
+ */
+export function periodReconciliationFromSums(
+  period: string,
+  sums: readonly CellSums[],
+  options: PeriodOptions = {},
+): PeriodReconciliation {
+  const toleranceBp = options.monthToleranceBp ?? DEFAULT_MONTH_TOLERANCE_BP;
+  const months = new Map<string, MonthResult>();
+  const openByClass: Partial<Record<ClassName, bigint>> = {};
+  let openCells = 0;
+  for (const sum of sums) {
+    if (!(options.visible?.(sum.provider, sum.accountId) ?? true)) continue;
+    const key = `${sum.provider}|${sum.accountId}`;
+    const month = months.get(key) ?? {
+      provider: sum.provider,
+      accountId: sum.accountId,
+      month: period,
+      ledgerNanos: 0n,
+      providerNanos: 0n,
+      deltaNanos: 0n,
+      deltaBp: 0,
+      toleranceBp,
+      withinTolerance: true,
+      provisional: false,
+      byClass: {},
+    };
+    month.ledgerNanos += sum.ledgerNanos;
+    month.providerNanos += sum.providerNanos;
+    month.deltaNanos += sum.deltaNanos;
+    month.provisional ||= sum.provisional;
+    for (const [cls, nanos] of Object.entries(sum.byClass) as [ClassName, bigint][]) {
+      addClass(month.byClass, cls, nanos);
+      if (sum.open) addClass(openByClass, cls, nanos);
+    }
+    if (sum.open) openCells += sum.cells;
+    months.set(key, month);
+  }
+  const accounts = [...months.values()]
+    .map((m) => {
+      const deltaBp = basisPoints(m.deltaNanos, m.providerNanos);
+      return { ...m, deltaBp, withinTolerance: Math.abs(deltaBp) <= toleranceBp };
+    })
+    .sort((a, b) => `${a.provider}/${a.accountId}`.localeCompare(`${b.provider}/${b.accountId}`));
+  const total = (pick: (m: MonthResult) => bigint): bigint => accounts.reduce((s, m) => s + pick(m), 0n);
+  const providerNanos = total((m) => m.providerNanos);
+  const deltaNanos = total((m) => m.deltaNanos);
   return {
     period,
     status:
@@ -64,13 +135,26 @@ export function periodReconciliation(
           : 'beyond_tolerance',
     provisional: accounts.some((m) => m.provisional),
     providerNanos,
-    ledgerNanos: sum((m) => m.ledgerNanos),
+    ledgerNanos: total((m) => m.ledgerNanos),
     deltaNanos,
     deltaBp: basisPoints(deltaNanos, providerNanos),
     accounts,
-    openCells: open.length,
+    openCells,
     openByClass,
   };
+}
+
+/** The same from the period's cells (cells of other months are left out). */
+export function periodReconciliation(
+  period: string,
+  cells: readonly CellResult[],
+  options: PeriodOptions = {},
+): PeriodReconciliation {
+  return periodReconciliationFromSums(
+    period,
+    cellSums(cells.filter((c) => c.usageDate.startsWith(period))),
+    options,
+  );
 }
 
 const classesJson = (byClass: Partial<Record<ClassName, bigint>>): Record<string, string> =>
