@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { TOPICS, type PricedCallEvent, type ProviderCostLine } from '@tokentally/contracts';
+import { TOPICS, type AlertEvent, type PricedCallEvent, type ProviderCostLine } from '@tokentally/contracts';
 import { divideHalfEven, nanosToDecimal, parseDecimalToNanos } from '@tokentally/domain-money';
 import { PriceCatalog, priceEnrichedCall, rateBookFrom, resolvePricing } from '@tokentally/domain-pricing';
 import { LedgerRepository, OrgRepository } from '@tokentally/adapters-postgres-ledger';
@@ -385,17 +385,34 @@ describe('reconciler on the real stack', () => {
       },
       onPoison: async () => undefined,
     });
+    // the upload's cells beyond tolerance go out as alerts of their own kind
+    const alerts: AlertEvent[] = [];
+    const alertReader = new BatchConsumer(harness.kafka, harness.registry, {
+      groupId: `it-reconciler-alerts-${RUN}`,
+      topic: TOPICS.alerts,
+      logger: silentLogger,
+      handler: async (records) => {
+        for (const { value } of records)
+          if (value.scope.series === `reconciliation:anthropic/${ACCOUNT}`) alerts.push(value);
+      },
+      onPoison: async () => undefined,
+    });
     await reader.start();
+    await alertReader.start();
     try {
       await waitUntil(
         'the credit line on billing.provider-costs.v1',
         async () => seen.some((l) => l.line_type === 'credit'),
         60_000,
       );
+      await waitUntil('a reconciliation alert on llm.alerts.v1', async () => alerts.length > 0, 60_000);
     } finally {
       await reader.stop();
+      await alertReader.stop();
       await harness.stop();
     }
+    expect(new Set(alerts.map((a) => a.kind))).toEqual(new Set(['reconciliation_difference']));
+    expect(alerts.every((a) => a.scope.team_id === TEAM)).toBe(true);
     expect(seen.find((l) => l.line_type === 'credit')).toMatchObject({
       cost_nanos: -5_000_000_000,
       revision: 1,

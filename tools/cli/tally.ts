@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAlertsCommands } from './commands/alerts.command';
 import { registerBudgetCommands } from './commands/budget.command';
+import { registerCoverageCommand } from './commands/coverage.command';
 import { registerDbCommands } from './commands/db.command';
 import { registerDigestCommand } from './commands/digest.command';
 import { registerExplainCommand } from './commands/explain.command';
@@ -31,6 +32,7 @@ export function buildCli(): Command {
   registerReportCommands(program);
   registerQuarantineCommands(program);
   registerReconcileCommands(program);
+  registerCoverageCommand(program);
   registerTopicsCommands(program);
   registerBudgetCommands(program);
   registerRefsCommand(program);

@@ -9,6 +9,8 @@ import { API_TOKENS, ApiAccessGuard } from './inbound/api-access.guard';
 import { AlertsController } from './inbound/alerts.controller';
 import { FinanceController } from './inbound/finance.controller';
 import { OperatorMetrics } from './operator.metrics';
+import { CoverageController } from './inbound/coverage.controller';
+import { CoverageRepository, ReconciliationStatusReader } from '@tokentally/adapters-postgres-reconciliation';
 
 /**
  * Serves per-team statements, CSV / JSON / FOCUS exports, budgets and request costs to finance, from the
@@ -23,7 +25,7 @@ export class ChargebackExporterModule {
     return {
       module: ChargebackExporterModule,
       imports: [PlatformModule.forRuntime(runtime)],
-      controllers: [FinanceController, AlertsController],
+      controllers: [FinanceController, AlertsController, CoverageController],
       providers: [
         ApiAccessGuard,
         { provide: API_TOKENS, useValue: config.CHARGEBACK_API_TOKENS },
@@ -32,6 +34,11 @@ export class ChargebackExporterModule {
         { provide: AlertOperations, useValue: new AlertOperations(new PostgresAlertStore(pool)) },
         { provide: DIGEST_SOURCES, useValue: new PostgresDigestSources(pool) },
         { provide: OperatorMetrics, useValue: new OperatorMetrics(runtime.metrics) },
+        { provide: CoverageRepository, useValue: new CoverageRepository(pool) },
+        {
+          provide: ReconciliationStatusReader,
+          useValue: new ReconciliationStatusReader(pool, config.RECONCILE_MONTH_TOLERANCE_BP),
+        },
         {
           provide: STATEMENT_SETTINGS,
           useValue: { topUsers: config.STATEMENT_TOP_USERS } satisfies StatementSettings,

@@ -39,6 +39,7 @@ const chargebackFields = {
       ),
   ),
   STATEMENT_TOP_USERS: positiveInt(10, 'How many user_refs a statement lists per team (top N by cost)'),
+  RECONCILE_MONTH_TOLERANCE_BP: positiveInt(10, 'Tolerance per provider account and month, basis points'),
 };
 
 /** The chargeback exporter's environment, validated at start-up and documented in the README (`npm run docs`). */

@@ -2,8 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { RatesRepository } from '@tokentally/adapters-postgres-ledger';
 import { ReconciliationRepository, reconciliationStores } from '@tokentally/adapters-postgres-reconciliation';
 import { BearerTokens, PlatformModule, type ServiceRuntime } from '@tokentally/platform-service';
-import type { ReconcilerConfig } from './config';
-import { ReconciliationController } from './inbound/reconciliation.controller';
+import { adminApiOf, type ReconcilerConfig } from './config';
+import { ADMIN_APIS, ReconciliationController, type AdminApis } from './inbound/reconciliation.controller';
 import { RERUN_SETTINGS, RerunScheduler } from './inbound/rerun.scheduler';
 import { UPLOAD_TOKENS, UploadTokenGuard } from './inbound/upload-token.guard';
 import { ReconciliationPublisher } from './outbound/reconciliation.publisher';
@@ -41,6 +41,14 @@ export class ReconcilerModule {
           ),
         },
         UploadTokenGuard,
+        {
+          provide: ADMIN_APIS,
+          useValue: Object.fromEntries(
+            (['openai', 'anthropic'] as const)
+              .filter((p) => (p === 'openai' ? config.OPENAI_ADMIN_KEY : config.ANTHROPIC_ADMIN_KEY))
+              .map((p) => [p, adminApiOf(config, p)]),
+          ) satisfies AdminApis,
+        },
         {
           provide: RERUN_SETTINGS,
           useValue: {

@@ -52,6 +52,27 @@ export class ReconcilerPipeline {
     return summary;
   }
 
+  /**
+   * Fetches a provider's usage and cost reports of [from, to] from its admin API and imports each
+   * (usage first: cost lines take their token counts from it), as an upload of the same pages would.
+   */
+  async fetchReports(
+    fetcher: { fetchReports(from: string, to: string): Promise<{ format: ImportFormat; content: string }[]> },
+    from: string,
+    to: string,
+    meta: { accountId?: string; provider: string },
+  ): Promise<ImportSummary[]> {
+    const summaries: ImportSummary[] = [];
+    for (const report of await fetcher.fetchReports(from, to))
+      summaries.push(
+        await this.importFile(report.format, report.content, {
+          ...(meta.accountId ? { accountId: meta.accountId } : {}),
+          fileName: `${meta.provider}-${report.format}-${from}..${to}.json`,
+        }),
+      );
+    return summaries;
+  }
+
   /** Reconciles [from, to] (UTC days, inclusive) again from what is stored. */
   async reconcile(from: string, to: string, trigger = 'request'): Promise<ReconciliationRun> {
     const options = await this.options();

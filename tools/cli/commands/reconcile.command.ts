@@ -24,13 +24,14 @@ import { ReconciliationRepository, reconciliationStores } from '@tokentally/adap
 import type { Pool } from 'pg';
 import { withDatabase } from '../database';
 import { withProducer } from '../kafka';
+import { registerReconcileFetch } from './reconcile-fetch.command';
 
-interface Tolerances {
+export interface Tolerances {
   toleranceBp: string;
   monthToleranceBp: string;
 }
 
-async function optionsFor(pool: Pool, tolerances: Tolerances): Promise<ReconcileOptions> {
+export async function optionsFor(pool: Pool, tolerances: Tolerances): Promise<ReconcileOptions> {
   const stored = await new RatesRepository(pool).load();
   const book = rateBookFrom(stored.cards, stored.fx, new PriceCatalog());
   const bp = (value: string, name: string): number => {
@@ -47,13 +48,13 @@ async function optionsFor(pool: Pool, tolerances: Tolerances): Promise<Reconcile
   };
 }
 
-function day(value: string, option: string): string {
+export function day(value: string, option: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
     throw new Error(`${option} "${value}" must be a UTC day, YYYY-MM-DD`);
   return value;
 }
 
-function printCells(cells: readonly CellResult[], openOnly: boolean): void {
+export function printCells(cells: readonly CellResult[], openOnly: boolean): void {
   for (const c of cells) {
     if (openOnly && (c.status === 'matched' || c.status === 'within_tolerance')) continue;
     console.log(
@@ -66,7 +67,7 @@ function printCells(cells: readonly CellResult[], openOnly: boolean): void {
   }
 }
 
-async function publishRun(
+export async function publishRun(
   run: ReconciliationRun,
   changed: Parameters<typeof providerCostEvent>[] = [],
 ): Promise<void> {
@@ -170,6 +171,8 @@ export function registerReconcileCommands(program: Command): void {
       });
     },
   );
+
+  registerReconcileFetch(reconcile, tolerance);
 
   tolerance(
     reconcile

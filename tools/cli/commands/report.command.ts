@@ -23,6 +23,8 @@ import { PriceCatalog } from '@tokentally/domain-pricing';
 import { withDatabase } from '../database';
 import { withProducer } from '../kafka';
 import { BY_HELP, checkBreakdown, reportBy } from './report-by';
+import { DEFAULT_MONTH_TOLERANCE_BP, periodReconciliationLines } from '@tokentally/domain-reconciliation';
+import { ReconciliationStatusReader } from '@tokentally/adapters-postgres-reconciliation';
 
 const FORMATS = ['table', 'csv', 'json', 'focus', 'focus-parquet'] as const;
 
@@ -77,6 +79,14 @@ export function registerReportCommands(program: Command): void {
             text = `${JSON.stringify(toJsonValue({ ...statement, summary }), null, 2)}\n`;
           else
             text = `${period} (${closed ? 'closed' : 'open'})\n\n${summary.join('\n')}\n\n${statementTable(statement)}\n`;
+        }
+        if (options.format === 'table' && !by) {
+          // the period against the provider bills (with --team: that team's provider accounts)
+          const status = await new ReconciliationStatusReader(pool, DEFAULT_MONTH_TOLERANCE_BP).period(
+            period,
+            options.team,
+          );
+          text += `\n${periodReconciliationLines(status).join('\n')}\n`;
         }
         if (options.out) {
           writeFileSync(options.out, text);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
+import { DIFFERENCE_CLASSES, type CellSums } from '@tokentally/domain-reconciliation';
 import { ProviderCostRepository } from './reconciliation.repository';
 
 /** One stored reconciliation cell (the domain's CellResult with plain strings). */
@@ -28,6 +29,8 @@ export interface StoredCellResult {
 export interface LedgerDailyRow {
   provider: string;
   teamId: string;
+  /** The provider-side project the calls named ('' when they named none). */
+  projectId: string;
   model: string;
   day: string;
   tokens: {
@@ -67,24 +70,25 @@ export class ReconciliationRepository {
 
   /**
    * Daily rollup sums on [from, to] (UTC days, inclusive) by provider, team and model. The rollup
-   * bucket is the call's UTC day; adjustments are booked on their own day and count there. When the
-   * ledger carries the provider-side project, this is the one query to change (group by it).
+   * bucket is the call's UTC day; adjustments are booked on their own day and count there. Grouped
+   * by the provider-side project too, so exports with projects reconcile project by project.
    */
   async ledgerDaily(from: string, to: string): Promise<LedgerDailyRow[]> {
     const { rows } = await this.pool.query<Record<string, string>>(
-      `SELECT provider, team_id, model, to_char(bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+      `SELECT provider, team_id, project_id, model, to_char(bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
               sum(input_tokens) AS input_tokens, sum(cache_read_tokens) AS cache_read_tokens,
               sum(cache_write_5m_tokens) AS cache_write_5m_tokens, sum(cache_write_1h_tokens) AS cache_write_1h_tokens,
               sum(output_tokens) AS output_tokens, sum(input_nanos) AS input_nanos, sum(cache_nanos) AS cache_nanos,
               sum(output_nanos) AS output_nanos, sum(total_nanos - input_nanos - cache_nanos - output_nanos) AS other_nanos
          FROM tokentally.rollup_daily
         WHERE bucket >= $1::date AT TIME ZONE 'UTC' AND bucket < ($2::date + 1) AT TIME ZONE 'UTC'
-        GROUP BY provider, team_id, model, bucket`,
+        GROUP BY provider, team_id, project_id, model, bucket`,
       [from, to],
     );
     return rows.map((r) => ({
       provider: r['provider']!,
       teamId: r['team_id']!,
+      projectId: r['project_id'] ?? '',
       model: r['model']!,
       day: r['day']!,
       tokens: {
@@ -158,6 +162,71 @@ export class ReconciliationRepository {
     }
   }
 
+  /**
+   * Deletes stored cells of these provider x account x days (account-level and `<account>/<project>`
+   * cells) that are not in `keep`: what a re-run no longer produces must not stay counted.
+   */
+  async prune(
+    scopes: readonly { provider: string; accountId: string; day: string }[],
+    keep: readonly string[],
+  ): Promise<void> {
+    if (scopes.length === 0) return;
+    await this.pool.query(
+      `DELETE FROM tokentally.reconciliation_results r
+        USING UNNEST($1::text[], $2::text[], $3::date[]) AS s(provider, account_id, day)
+        WHERE r.provider = s.provider AND r.usage_date = s.day
+          AND (r.account_id = s.account_id OR starts_with(r.account_id, s.account_id || '/'))
+          AND NOT EXISTS (SELECT 1 FROM UNNEST($4::text[]) AS k(id) WHERE k.id = r.result_id)`,
+      [scopes.map((s) => s.provider), scopes.map((s) => s.accountId), scopes.map((s) => s.day), keep],
+    );
+  }
+
+  /**
+   * Stored cells on [from, to] summed per provider account, open (beyond tolerance) or not, and
+   * provisional or not, with the nanos of each class: a period's status without reading every cell.
+   */
+  async periodSums(from: string, to: string): Promise<CellSums[]> {
+    const where = `usage_date BETWEEN $1 AND $2`;
+    const open = `status NOT IN ('matched', 'within_tolerance')`;
+    const [totals, classes] = await Promise.all([
+      this.pool.query<Record<string, string | boolean>>(
+        `SELECT provider, account_id, ${open} AS open, provisional, count(*) AS cells, sum(ledger_nanos) AS ledger,
+                sum(provider_nanos) AS provider_total, sum(delta_nanos) AS delta, sum(unexplained_nanos) AS unexplained
+           FROM tokentally.reconciliation_results WHERE ${where} GROUP BY 1, 2, 3, 4`,
+        [from, to],
+      ),
+      this.pool.query<Record<string, string | boolean>>(
+        `SELECT provider, account_id, ${open} AS open, provisional, e->>'class' AS class, sum((e->>'nanos')::bigint) AS nanos
+           FROM tokentally.reconciliation_results, jsonb_array_elements(explanations) e WHERE ${where} GROUP BY 1, 2, 3, 4, 5`,
+        [from, to],
+      ),
+    ]);
+    const keyOf = (r: Record<string, string | boolean>): string =>
+      `${String(r['provider'])}|${String(r['account_id'])}|${String(r['open'])}|${String(r['provisional'])}`;
+    const sums = new Map<string, CellSums>();
+    for (const r of totals.rows) {
+      const unexplained = BigInt(r['unexplained'] as string);
+      sums.set(keyOf(r), {
+        provider: r['provider'] as string,
+        accountId: r['account_id'] as string,
+        open: r['open'] as boolean,
+        provisional: r['provisional'] as boolean,
+        cells: Number(r['cells']),
+        ledgerNanos: BigInt(r['ledger'] as string),
+        providerNanos: BigInt(r['provider_total'] as string),
+        deltaNanos: BigInt(r['delta'] as string),
+        byClass: unexplained === 0n ? {} : { unexplained },
+      });
+    }
+    for (const r of classes.rows) {
+      const sum = sums.get(keyOf(r));
+      const cls = DIFFERENCE_CLASSES.find((c) => c === r['class']);
+      const nanos = BigInt(r['nanos'] as string);
+      if (sum && cls && nanos !== 0n) sum.byClass[cls] = nanos;
+    }
+    return [...sums.values()];
+  }
+
   /** Stored cells on [from, to], optionally only those over tolerance; largest differences first. */
   async results(
     from: string,
@@ -207,6 +276,7 @@ export function reconciliationStores(pool: Pool) {
     providerAccounts: costs.providerAccounts.bind(costs),
     ledgerDaily: results.ledgerDaily.bind(results),
     save: results.save.bind(results),
+    prune: results.prune.bind(results),
   };
 }
 

@@ -1,7 +1,7 @@
 // Generated from schemas/*.avsc by tools/schemas/generate-types.ts: do not edit, run `npm run schemas:gen`.
 // Sources: alert-event.avsc, chargeback-line.avsc, enriched-call-event.avsc, priced-call-event.avsc, provider-cost-line.avsc, quarantine-record.avsc, raw-call-event.avsc, reconciliation-result.avsc
 
-export const ALERT_KIND_SYMBOLS = ['traffic_spike', 'prompt_growth', 'model_mix_shift', 'retry_storm', 'budget_crossing', 'other', 'price_change', 'new_feature', 'spend_drop'] as const;
+export const ALERT_KIND_SYMBOLS = ['traffic_spike', 'prompt_growth', 'model_mix_shift', 'retry_storm', 'budget_crossing', 'other', 'price_change', 'new_feature', 'spend_drop', 'reconciliation_difference'] as const;
 export type AlertKind = (typeof ALERT_KIND_SYMBOLS)[number];
 
 export const ALERT_SEVERITY_SYMBOLS = ['info', 'warning', 'critical'] as const;
@@ -44,7 +44,7 @@ export type AlertStatus = (typeof ALERT_STATUS_SYMBOLS)[number];
 export interface AlertEvent {
   /** Unique id of the alert. */
   alert_id: string;
-  /** What changed: the primary driver of a spike (traffic, prompt growth, model mix, retries, price, a new feature/workflow/model), a drop, or a budget crossing. */
+  /** What changed: the primary driver of a spike (traffic, prompt growth, model mix, retries, price, a new feature/workflow/model), a drop, a budget crossing, or a reconciliation cell beyond tolerance (reconciliation_difference; readers of an older schema see it as other, the enum default). */
   kind: AlertKind;
   /** How urgent. */
   severity: AlertSeverity;

@@ -11,6 +11,9 @@ export const ALERT_KINDS = [
   'new_feature',
   'spend_drop',
   'budget_crossing',
+  // raised by the reconciler, and the enum default an older reader sees for a newer symbol
+  'reconciliation_difference',
+  'other',
 ] as const;
 export type AlertKindName = (typeof ALERT_KINDS)[number];
 export type AlertStatus = 'open' | 'updated' | 'resolved';

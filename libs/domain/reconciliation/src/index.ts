@@ -9,3 +9,7 @@ export * from './month-results';
 export * from './reconciliation-events';
 export * from './reconcile-run';
 export * from './rate-lookup';
+export * from './coverage';
+export * from './period-status';
+export * from './project-scope';
+export * from './fetch/admin-api';

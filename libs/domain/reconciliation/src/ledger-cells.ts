@@ -10,24 +10,28 @@ export interface LedgerTeamDay {
   day: string;
   tokens: LedgerTokens;
   nanos: LedgerNanos;
+  /** The provider-side project the calls named ('' or absent: not known). */
+  projectId?: string;
 }
 
-/** Where each team's calls are billed: provider -> team -> account (from the org file). */
-export type AccountMap = (provider: string, teamId: string) => string | null;
+/** Where calls are billed: provider x team (x project, when the calls name one) -> account, from the org file. */
+export type AccountMap = (provider: string, teamId: string, projectId?: string) => string | null;
 
 /**
- * Until the ledger carries the provider-side project, a call's account is its team's account for
- * that provider in the org file. Rows of teams with no declared account go to `unmapped` so they are
- * reconciled (and seen) rather than dropped.
+ * A call's account is the account of the project it names when the org file declares that project,
+ * else its team's account for that provider. Rows of teams with no declared account go to `unmapped`
+ * so they are reconciled (and seen) rather than dropped. The project stays on the day, so
+ * `scopeByProject` can compare project by project where both sides know it.
  */
 export function ledgerDaysByAccount(rows: readonly LedgerTeamDay[], accountOf: AccountMap): LedgerDay[] {
   const days = new Map<string, LedgerDay>();
   for (const row of rows) {
-    const accountId = accountOf(row.provider, row.teamId) ?? 'unmapped';
-    const key = `${row.provider}|${accountId}|${row.model}|${row.day}`;
+    const projectId = row.projectId ?? '';
+    const accountId = accountOf(row.provider, row.teamId, projectId) ?? 'unmapped';
+    const key = `${row.provider}|${accountId}|${projectId}|${row.model}|${row.day}`;
     const day = days.get(key);
     if (!day) {
-      days.set(key, { ...row, accountId, tokens: { ...row.tokens }, nanos: { ...row.nanos } });
+      days.set(key, { ...row, accountId, projectId, tokens: { ...row.tokens }, nanos: { ...row.nanos } });
       continue;
     }
     for (const name of Object.keys(day.tokens) as (keyof LedgerTokens)[])

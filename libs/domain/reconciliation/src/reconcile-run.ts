@@ -2,6 +2,7 @@ import type { AlertEvent } from '@tokentally/contracts';
 import type { CostLine } from './cost-line';
 import { importExport, importIdOf, type ImportFormat } from './importers/formats';
 import { ledgerDaysByAccount, type LedgerTeamDay } from './ledger-cells';
+import { projectAccount, scopeByProject } from './project-scope';
 import { reconcile } from './reconcile';
 import { costLineFrom, isOverTolerance, reconciliationAlert } from './reconciliation-events';
 import type { CellResult, ReconcileOptions, Reconciliation } from './reconciliation.types';
@@ -24,6 +25,8 @@ export interface ReconciliationPorts {
   providerAccounts(): Promise<ProviderAccount[]>;
   ledgerDaily(from: string, to: string): Promise<LedgerTeamDay[]>;
   save(results: (CellResult & { computedAt: Date })[]): Promise<void>;
+  /** Drops stored cells of these provider x account (and its `<account>/<project>` cells) x days not in `keep`. */
+  prune?(scopes: { provider: string; accountId: string; day: string }[], keep: string[]): Promise<void>;
 }
 
 export interface ReconciliationRun extends Reconciliation {
@@ -35,18 +38,30 @@ export interface ReconciliationRun extends Reconciliation {
 /** Org file accounts as the two lookups a run needs: team -> account (ledger side), account -> team (alerts). */
 export function accountLookups(accounts: readonly ProviderAccount[]) {
   const accountOfTeam = new Map<string, string>();
+  const accountOfProject = new Map<string, string>();
   const teamOfAccount = new Map<string, string>();
   for (const a of accounts) {
     if (!accountOfTeam.has(`${a.provider}|${a.teamId}`))
       accountOfTeam.set(`${a.provider}|${a.teamId}`, a.accountId);
     if (!teamOfAccount.has(`${a.provider}|${a.accountId}`))
       teamOfAccount.set(`${a.provider}|${a.accountId}`, a.teamId);
+    if (a.projectId) {
+      // a project-level cell (scopeByProject) belongs to the project's team
+      teamOfAccount.set(`${a.provider}|${projectAccount(a.accountId, a.projectId)}`, a.teamId);
+      if (!accountOfProject.has(`${a.provider}|${a.projectId}`))
+        accountOfProject.set(`${a.provider}|${a.projectId}`, a.accountId);
+    }
   }
   return {
-    accountOf: (provider: string, teamId: string): string | null =>
-      accountOfTeam.get(`${provider}|${teamId}`) ?? null,
+    accountOf: (provider: string, teamId: string, projectId = ''): string | null =>
+      (projectId ? accountOfProject.get(`${provider}|${projectId}`) : undefined) ??
+      accountOfTeam.get(`${provider}|${teamId}`) ??
+      null,
     teamOf: (provider: string, accountId: string): string =>
-      teamOfAccount.get(`${provider}|${accountId}`) ?? 'unattributed',
+      teamOfAccount.get(`${provider}|${accountId}`) ??
+      // a project the org file does not declare: the team of its account
+      teamOfAccount.get(`${provider}|${accountId.slice(0, accountId.lastIndexOf('/'))}`) ??
+      'unattributed',
   };
 }
 
@@ -68,9 +83,19 @@ export async function runReconciliation(
   ]);
   const lookups = accountLookups(accounts);
   const lines = [...stored.map(costLineFrom), ...extraLines];
-  const result = reconcile(lines, ledgerDaysByAccount(ledgerRows, lookups.accountOf), options);
+  const scoped = scopeByProject(lines, ledgerDaysByAccount(ledgerRows, lookups.accountOf));
+  const result = reconcile(scoped.lines, scoped.ledger, options);
   const computedAt = new Date(options.now);
   await ports.save(result.cells.map((cell) => ({ ...cell, computedAt })));
+  // cells an earlier run stored for these days that this run no longer has (a day now compared per
+  // project, or back at account level; a model gone from both sides) would be counted twice
+  await ports.prune?.(
+    [...new Set(lines.map((l) => `${l.provider}|${l.accountId}|${l.usageDate}`))].map((key) => {
+      const [provider = '', accountId = '', day = ''] = key.split('|');
+      return { provider, accountId, day };
+    }),
+    result.cells.map((c) => c.resultId),
+  );
   const alerts = result.cells
     .filter(isOverTolerance)
     .map((cell) => reconciliationAlert(cell, lookups.teamOf(cell.provider, cell.accountId), options.now));

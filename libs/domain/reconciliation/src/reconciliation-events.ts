@@ -132,7 +132,7 @@ export function reconciliationAlert(cell: CellResult, teamId: string, detectedAt
   const parts = drivers.map((d) => `${d.key} ${formatUsd(BigInt(d.delta_nanos))}`).join(', ');
   return {
     alert_id: createHash('sha256').update(`reconciliation|${cell.resultId}`).digest('hex').slice(0, 32),
-    kind: 'other',
+    kind: 'reconciliation_difference',
     severity: cell.provisional ? 'info' : magnitude >= 100_000_000_000n ? 'critical' : 'warning',
     scope: {
       team_id: teamId,

@@ -48,6 +48,8 @@ export interface LedgerDay {
   day: string;
   tokens: LedgerTokens;
   nanos: LedgerNanos;
+  /** Provider-side project the calls named ('' or absent: not known). */
+  projectId?: string;
 }
 
 /** The rate card the ledger priced a model with on a day, per 1M tokens in nano-USD. */

@@ -33,6 +33,8 @@ import type { z } from 'zod';
 import { ApiAccessGuard, teamScope, type ApiRequest, type Caller } from './api-access.guard';
 import { ExportQuery, financeOpenApi, PeriodParams, TeamQuery, TraceParams } from './finance.routes';
 import { STATEMENT_SETTINGS, type StatementSettings } from '../chargeback.tokens';
+import { periodReconciliationJson } from '@tokentally/domain-reconciliation';
+import { ReconciliationStatusReader } from '@tokentally/adapters-postgres-reconciliation';
 
 /** Path or query parameters checked by their route schema: a 400 naming the first problem. */
 function valid<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
@@ -55,6 +57,7 @@ export class FinanceController {
     @Inject(ChargebackRepository) private readonly chargeback: ChargebackRepository,
     @Inject(LedgerRepository) private readonly ledger: LedgerRepository,
     @Inject(STATEMENT_SETTINGS) private readonly settings: StatementSettings,
+    @Inject(ReconciliationStatusReader) private readonly reconciliation: ReconciliationStatusReader,
   ) {}
 
   private readonly document = financeOpenApi();
@@ -87,6 +90,8 @@ export class FinanceController {
       status: closed ? 'closed' : 'open',
       content_hash: closed?.content_hash ?? null,
       summary: scope === undefined ? auditSummary(statement) : teamSummary(statement, scope),
+      // the period against the provider bills (a team token: its team's provider accounts only)
+      reconciliation: periodReconciliationJson(await this.reconciliation.period(period, scope)),
     });
   }
 

@@ -1,12 +1,15 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { AlertsController } from './alerts.controller';
+import { CoverageController } from './coverage.controller';
 import { FinanceController } from './finance.controller';
 import { ExportQuery, financeOpenApi, PeriodParams, TeamQuery } from './finance.routes';
 
 /** Every route the controller serves, as OpenAPI paths: read from Nest's own route metadata. */
 function controllerRoutes(): string[] {
-  return [FinanceController, AlertsController].flatMap((controller) => routesOf(controller.prototype));
+  return [FinanceController, AlertsController, CoverageController].flatMap((controller) =>
+    routesOf(controller.prototype),
+  );
 }
 
 function routesOf(controllerPrototype: object): string[] {

@@ -1,6 +1,7 @@
 import { OpenApiGeneratorV31, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { OPERATOR_ROUTES } from './alerts.routes';
+import { reconciliationRoutes } from './reconciliation.routes';
 
 /**
  * The finance API's routes as zod schemas: the controller validates path and query parameters with
@@ -104,7 +105,8 @@ export const FINANCE_ROUTES: RouteConfig[] = [
 export function financeOpenApi() {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  for (const route of [...FINANCE_ROUTES, ...OPERATOR_ROUTES]) registry.registerPath(route);
+  for (const route of [...FINANCE_ROUTES, ...OPERATOR_ROUTES, ...reconciliationRoutes()])
+    registry.registerPath(route);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {

@@ -10,13 +10,23 @@ import {
   UnsupportedMediaTypeException,
   UseGuards,
 } from '@nestjs/common';
-import { IMPORT_FORMATS, isImportFormat } from '@tokentally/domain-reconciliation';
+import {
+  FETCH_PROVIDERS,
+  IMPORT_FORMATS,
+  isFetchProvider,
+  isImportFormat,
+} from '@tokentally/domain-reconciliation';
+import { AdminApiFetcher, type AdminApiSettings } from '@tokentally/adapters-http-provider-billing';
 import { ReconciliationRepository } from '@tokentally/adapters-postgres-reconciliation';
 import { ReconcilerPipeline } from '../reconciler.pipeline';
 import { cellView, importView, monthView } from './reconciliation.view';
 import { UploadTokenGuard } from './upload-token.guard';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The admin APIs whose key is configured (OPENAI_ADMIN_KEY, ANTHROPIC_ADMIN_KEY). */
+export const ADMIN_APIS = Symbol('ADMIN_APIS');
+export type AdminApis = Partial<Record<'openai' | 'anthropic', AdminApiSettings>>;
 
 function day(value: string | undefined, name: string): string {
   if (!value || !DAY.test(value) || Number.isNaN(Date.parse(value)))
@@ -27,7 +37,8 @@ function day(value: string | undefined, name: string): string {
 /**
  * POST /v1/reconciliation/imports?format=<f>[&account=..][&provider=..][&file_name=..] with the export
  * file as the raw body (text/csv, text/plain, application/octet-stream, application/x-ndjson);
- * POST /v1/reconciliation/runs?from&to re-runs days; GET /v1/reconciliation?from&to[&open=true] reads
+ * POST /v1/reconciliation/fetches?provider=openai|anthropic&from&to[&account=..] fetches the admin
+ * API's usage and cost reports and imports them; POST /v1/reconciliation/runs?from&to re-runs days; GET /v1/reconciliation?from&to[&open=true] reads
  * the stored cells. All behind a RECONCILE_UPLOAD_TOKENS bearer token.
  */
 @Controller('v1/reconciliation')
@@ -36,6 +47,7 @@ export class ReconciliationController {
   constructor(
     @Inject(ReconcilerPipeline) private readonly pipeline: ReconcilerPipeline,
     @Inject(ReconciliationRepository) private readonly results: ReconciliationRepository,
+    @Inject(ADMIN_APIS) private readonly adminApis: AdminApis,
   ) {}
 
   @Post('imports')
@@ -57,6 +69,25 @@ export class ReconciliationController {
       ...(query.file_name ? { fileName: query.file_name } : {}),
     });
     return importView(summary);
+  }
+
+  @Post('fetches')
+  @HttpCode(200)
+  async fetch(@Query() query: { provider?: string; from?: string; to?: string; account?: string }) {
+    const provider = query.provider ?? '';
+    if (!isFetchProvider(provider))
+      throw new BadRequestException(`provider must be one of ${FETCH_PROVIDERS.join(', ')}`);
+    const from = day(query.from, 'from');
+    const to = day(query.to, 'to');
+    if (to < from) throw new BadRequestException('to is before from');
+    const api = this.adminApis[provider];
+    if (!api)
+      throw new BadRequestException(`${provider.toUpperCase()}_ADMIN_KEY is not set on the reconciler`);
+    const summaries = await this.pipeline.fetchReports(new AdminApiFetcher(provider, api), from, to, {
+      provider,
+      ...(query.account ? { accountId: query.account } : {}),
+    });
+    return { reports: summaries.map(importView) };
   }
 
   @Post('runs')

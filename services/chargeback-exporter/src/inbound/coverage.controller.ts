@@ -1,0 +1,55 @@
+import {
+  BadRequestException,
+  Controller,
+  ForbiddenException,
+  Get,
+  Inject,
+  Param,
+  Query,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  coverageJson,
+  coverageReport,
+  isoWeekOf,
+  periodReconciliationJson,
+} from '@tokentally/domain-reconciliation';
+import { CoverageRepository, ReconciliationStatusReader } from '@tokentally/adapters-postgres-reconciliation';
+import type { z } from 'zod';
+import { ApiAccessGuard, teamScope, type ApiRequest } from './api-access.guard';
+import { PeriodParams } from './finance.routes';
+import { WeekQuery } from './reconciliation.routes';
+
+function valid<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new BadRequestException(result.error.issues[0]?.message ?? 'invalid parameter');
+  return result.data;
+}
+
+/** Coverage and reconciliation status for finance (libs/domain/reconciliation assembles, adapters read). */
+@Controller()
+export class CoverageController {
+  constructor(
+    @Inject(CoverageRepository) private readonly coverage: CoverageRepository,
+    @Inject(ReconciliationStatusReader) private readonly status: ReconciliationStatusReader,
+  ) {}
+
+  @Get('v1/coverage')
+  @UseGuards(ApiAccessGuard)
+  async getCoverage(@Query() query: unknown, @Req() request: ApiRequest): Promise<unknown> {
+    const { week } = valid(WeekQuery, query);
+    // unowned spend, quarantine and provider accounts are org-wide by nature: no team has a share of them
+    if (request.caller?.role !== 'finance')
+      throw new ForbiddenException('coverage is org-wide: finance tokens only');
+    return coverageJson(await coverageReport(this.coverage, week ?? isoWeekOf(Date.now())));
+  }
+
+  @Get('v1/reconciliation/:period')
+  @UseGuards(ApiAccessGuard)
+  async getReconciliation(@Param() params: unknown, @Req() request: ApiRequest): Promise<unknown> {
+    const { period } = valid(PeriodParams, params);
+    if (!request.caller) throw new Error('ApiAccessGuard did not run');
+    return periodReconciliationJson(await this.status.period(period, teamScope(request.caller, undefined)));
+  }
+}
