@@ -32,6 +32,7 @@ import { ChargebackRepository, LedgerRepository } from '@tokentally/adapters-pos
 import type { z } from 'zod';
 import { ApiAccessGuard, teamScope, type ApiRequest, type Caller } from './api-access.guard';
 import { ExportQuery, financeOpenApi, PeriodParams, TeamQuery, TraceParams } from './finance.routes';
+import { INSIGHTS_ROUTES } from './insights.routes';
 import { STATEMENT_SETTINGS, type StatementSettings } from '../chargeback.tokens';
 
 /** Path or query parameters checked by their route schema: a 400 naming the first problem. */
@@ -57,7 +58,7 @@ export class FinanceController {
     @Inject(STATEMENT_SETTINGS) private readonly settings: StatementSettings,
   ) {}
 
-  private readonly document = financeOpenApi();
+  private readonly document = financeOpenApi(INSIGHTS_ROUTES);
 
   @Get('openapi.json')
   openapi(): unknown {

@@ -2,23 +2,27 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { FinanceController } from './finance.controller';
 import { ExportQuery, financeOpenApi, PeriodParams, TeamQuery } from './finance.routes';
+import { InsightsController } from './insights.controller';
+import { INSIGHTS_ROUTES } from './insights.routes';
 
-/** Every route the controller serves, as OpenAPI paths: read from Nest's own route metadata. */
+/** Every route the JSON controllers serve, as OpenAPI paths: read from Nest's own route metadata. */
 function controllerRoutes(): string[] {
-  const prototype = FinanceController.prototype as unknown as Record<string, unknown>;
-  return Object.getOwnPropertyNames(prototype).flatMap((name) => {
-    const handler = prototype[name];
-    if (typeof handler !== 'function') return [];
-    const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
-    const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
-    if (path === undefined || method === undefined) return [];
-    const openApiPath = `/${path.replace(/^\//, '').replace(/:(\w+)/g, '{$1}')}`;
-    return [`${RequestMethod[method].toLowerCase()} ${openApiPath}`];
+  return [FinanceController, InsightsController].flatMap((controller) => {
+    const prototype = controller.prototype as unknown as Record<string, unknown>;
+    return Object.getOwnPropertyNames(prototype).flatMap((name) => {
+      const handler = prototype[name];
+      if (typeof handler !== 'function') return [];
+      const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+      const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+      if (path === undefined || method === undefined) return [];
+      const openApiPath = `/${path.replace(/^\//, '').replace(/:(\w+)/g, '{$1}')}`;
+      return [`${RequestMethod[method].toLowerCase()} ${openApiPath}`];
+    });
   });
 }
 
 describe('the finance API OpenAPI document', () => {
-  const document = financeOpenApi();
+  const document = financeOpenApi(INSIGHTS_ROUTES);
   const documented = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
     Object.keys(item ?? {}).map((method) => `${method} ${path}`),
   );

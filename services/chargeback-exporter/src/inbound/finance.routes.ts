@@ -98,11 +98,11 @@ export const FINANCE_ROUTES: RouteConfig[] = [
   },
 ];
 
-/** OpenAPI 3.1 description of the finance API, served at GET /openapi.json. */
-export function financeOpenApi() {
+/** OpenAPI 3.1 description of the finance API, served at GET /openapi.json; `more`: other controllers' routes. */
+export function financeOpenApi(more: readonly RouteConfig[] = []) {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  for (const route of FINANCE_ROUTES) registry.registerPath(route);
+  for (const route of [...FINANCE_ROUTES, ...more]) registry.registerPath(route);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
