@@ -112,7 +112,7 @@ export const notAvailable = (what) =>
   h(
     'p',
     { class: 'not-available', 'data-testid': 'not-available' },
-    `${what} is not available yet on this server.`,
+    `Not available yet on this server: ${what}.`,
   );
 
 export const errorBox = (error) => h('p', { class: 'error', role: 'alert' }, error.message ?? String(error));

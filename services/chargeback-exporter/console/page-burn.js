@@ -15,14 +15,14 @@ function top(teams, dimension, n = 10) {
   return [...sums.values()].sort((a, b) => (b.nanos > a.nanos ? 1 : b.nanos < a.nanos ? -1 : 0)).slice(0, n);
 }
 
-const breakdown = (title, rows) =>
+const breakdown = (title, column, rows) =>
   h(
     'div',
     { class: 'third' },
     h('h3', {}, title),
     table(
       [
-        { label: title.replace(/^Top /, ''), value: (r) => r.key || '(none)' },
+        { label: column, value: (r) => r.key || '(none)' },
         { label: 'Cost', num: true, value: (r) => usd(r.nanos) },
         { label: 'Calls', num: true, value: (r) => count(r.calls) },
       ],
@@ -126,9 +126,9 @@ export async function burnPage(ctx) {
     h(
       'div',
       { class: 'row' },
-      breakdown('Top models', top(teams, 'model')),
-      breakdown('Top features', top(teams, 'feature')),
-      breakdown('Top user refs', top(teams, 'user_ref')),
+      breakdown('Top models', 'Model', top(teams, 'model')),
+      breakdown('Top features', 'Feature', top(teams, 'feature')),
+      breakdown('Top user refs', 'User ref (pseudonymous)', top(teams, 'user_ref')),
     ),
     section(
       "Dearest requests: a request's cost",

@@ -26,7 +26,7 @@ export async function efficiencyPage(ctx) {
       figure(
         'Premium models',
         e.premium_models.length ? e.premium_models.join(', ') : 'none',
-        `input at $${Number(e.premium_input_nanos_per_token) / 1000}/M tokens or more`,
+        `input at $${(Number(e.premium_input_nanos_per_token) / 1000).toFixed(2)} per million tokens or more`,
       ),
     ),
     section(

@@ -26,7 +26,11 @@ function completeness(ledger, checkedAt) {
 export async function opsPage(ctx) {
   const status = await api('/v1/status');
   const lagRows = status.groups.flatMap((g) =>
-    g.topics.flatMap((t) => t.partitions.map((p) => ({ group: g.group, topic: t.topic, ...p }))),
+    g.topics.flatMap((t) =>
+      [...t.partitions]
+        .sort((a, b) => a.partition - b.partition)
+        .map((p) => ({ group: g.group, topic: t.topic, ...p })),
+    ),
   );
   const out = [
     completeness(status.ledger, status.checked_at),
@@ -69,13 +73,15 @@ export async function opsPage(ctx) {
   out.push(
     section(
       'Throughput, last 24 hours (calls per hour of event time)',
-      columns(
-        ops.hours.map((r) => ({
-          label: r.hour.slice(0, 13).replace('T', ' '),
-          value: r.calls,
-          text: `${count(r.calls)} calls, ${count(r.retries)} retries, ${count(r.quarantined)} quarantined`,
-        })),
-      ),
+      ops.hours.length === 0
+        ? null
+        : columns(
+            ops.hours.map((r) => ({
+              label: r.hour.slice(0, 13).replace('T', ' '),
+              value: r.calls,
+              text: `${count(r.calls)} calls, ${count(r.retries)} retries, ${count(r.quarantined)} quarantined`,
+            })),
+          ),
       table(
         [
           { label: 'Hour (UTC)', value: (r) => r.hour.slice(0, 16).replace('T', ' ') },
