@@ -22,6 +22,7 @@ import {
   teamBCalls,
 } from './console-fixture';
 import { ServiceProcess } from './service-process';
+import { tally } from './tally';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** Where the suite leaves a screenshot of every page (named in the README). */
@@ -86,7 +87,7 @@ describe('the web console in a real browser (headless Chromium)', () => {
   }
 
   async function show(page: Page, name: string, hash: string): Promise<void> {
-    await page.evaluate((h) => (location.hash = h), hash);
+    await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
     await page.waitForSelector(`body[data-ready="true"][data-page="${name}"]`);
   }
 
@@ -136,6 +137,13 @@ describe('the web console in a real browser (headless Chromium)', () => {
     expect(metrics).toMatch(
       new RegExp(`tokentally_ledger_complete_through_seconds\\{[^}]*\\} ${(oldestInFlight - 1) / 1000}\\b`),
     );
+    // the terminal says the same: per group and for the ledger
+    const lag = tally('lag', '--group', GROUP);
+    const through = `${expected.slice(0, 19).replace('T', ' ')} UTC`;
+    expect(lag).toMatch(
+      new RegExp(`${GROUP}\\s+${TOPICS.enrichedCalls.name.replace(/\./g, '\\.')}\\s+all\\s+3\\s+${through}`),
+    );
+    expect(lag).toContain(`ledger complete through ${through} (3 calls in flight)`);
   });
 
   it('finance: every page loads without console errors, totals equal the statement to the cent', async () => {
@@ -216,10 +224,9 @@ describe('the web console in a real browser (headless Chromium)', () => {
     const { context, page, errors } = await signIn(TEAM_A, `#/overview?period=${PERIOD}`);
     const mine = await api<StatementJson>(`/v1/statements/${PERIOD}`, TEAM_A);
     expect(mine.teams.map((t) => t.team_id)).toEqual([A]);
-    const totals = await page.$$eval('[data-testid^="total-"]', (cells) =>
-      cells.map((c) => c.getAttribute('data-testid')),
-    );
-    expect(totals).toEqual([`total-${A}`]);
+    const cells = page.locator('[data-testid^="total-"]');
+    expect(await cells.count()).toBe(1);
+    expect(await cells.first().getAttribute('data-testid')).toBe(`total-${A}`);
     expect(await page.textContent('[data-testid="grand-total"]')).toBe(
       formatUsd(BigInt(mine.totals.total_nanos)),
     );

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBudgetCommands } from './commands/budget.command';
 import { registerDbCommands } from './commands/db.command';
 import { registerExplainCommand } from './commands/explain.command';
+import { registerLagCommand } from './commands/lag.command';
 import { registerOrgCommands } from './commands/org.command';
 import { registerQuarantineCommands } from './commands/quarantine.command';
 import { registerRatesCommands } from './commands/rates.command';
@@ -32,6 +33,7 @@ export function buildCli(): Command {
   registerTopicsCommands(program);
   registerBudgetCommands(program);
   registerRefsCommand(program);
+  registerLagCommand(program);
   return program;
 }
 

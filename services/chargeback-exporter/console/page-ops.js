@@ -43,7 +43,9 @@ export async function opsPage(ctx) {
           figure(
             g.group,
             count(g.topics.reduce((s, t) => s + t.lag, 0)),
-            g.topics.length ? g.topics.map((t) => t.topic).join(', ') : 'no committed offsets',
+            g.topics.length
+              ? `${g.topics.map((t) => t.topic).join(', ')}${g.through ? ` · through ${utcTime(g.through)}` : ''}`
+              : 'no committed offsets',
           ),
         ),
       ),
@@ -58,6 +60,13 @@ export async function opsPage(ctx) {
             label: 'Lag',
             num: true,
             value: (r) => h('span', { class: r.lag > 0 ? 'lagging' : null }, count(r.lag)),
+          },
+          {
+            label: 'Oldest in flight (UTC)',
+            value: (r) =>
+              r.oldest_in_flight_ms === null
+                ? ''
+                : new Date(r.oldest_in_flight_ms).toISOString().replace('T', ' ').slice(0, 19),
           },
         ],
         lagRows,

@@ -10,3 +10,4 @@ export * from './errors';
 export * from './payload-seal';
 export * from './consumer-health';
 export * from './partition-peek';
+export * from './group-progress';

@@ -7,27 +7,23 @@ import {
   type PartitionProgress,
 } from '@tokentally/domain-ledger';
 import type { InsightsRepository } from '@tokentally/adapters-postgres-ledger';
-import { peekMessages, type AvroRegistry, type PeekRequest } from '@tokentally/platform-kafka';
+import { readGroupProgress, type AvroRegistry, type GroupProgress } from '@tokentally/platform-kafka';
 import type { Logger } from '@tokentally/platform-observability';
 import type { ConsoleMetrics } from '../console.metrics';
 
-export interface PartitionLag {
-  partition: number;
-  committed: string | null;
-  end: string;
-  lag: number;
-}
-
 export interface PipelineStatus {
   checked_at: string;
-  groups: { group: string; topics: { topic: string; lag: number; partitions: PartitionLag[] }[] }[];
+  groups: (GroupProgress & { through: string | null })[];
   ledger: LedgerCompleteness;
 }
 
-/** The topics between ingest and the ledger: a group's lag on them is calls not yet booked. */
-const LEDGER_PATH: readonly TopicSpec<{ occurred_at: number }>[] = [TOPICS.rawCalls, TOPICS.enrichedCalls];
-const onLedgerPath = (topic: string): TopicSpec<{ occurred_at: number }> | undefined =>
-  LEDGER_PATH.find((t) => t.name === topic);
+/** The call topics (values with occurred_at); those between ingest and the ledger gate its completeness. */
+const TIMED: readonly TopicSpec<{ occurred_at: number }>[] = [
+  TOPICS.rawCalls,
+  TOPICS.enrichedCalls,
+  TOPICS.pricedCalls,
+];
+const LEDGER_PATH = [TOPICS.rawCalls.name, TOPICS.enrichedCalls.name];
 
 /**
  * Consumer lag of the watched groups and how complete the ledger is, refreshed on a timer (never per
@@ -48,9 +44,7 @@ export class PipelineStatusMonitor {
     private readonly metrics: ConsoleMetrics,
     private readonly logger: Logger,
     private readonly clock: () => number = Date.now,
-  ) {
-    this.registry.useReaders(LEDGER_PATH);
-  }
+  ) {}
 
   start(intervalMs: number): void {
     const tick = (): void => void this.refresh();
@@ -86,56 +80,29 @@ export class PipelineStatusMonitor {
   }
 
   private async load(): Promise<PipelineStatus> {
-    const groups: PipelineStatus['groups'] = [];
-    const progress: (PartitionProgress & { offset: string })[] = [];
-    for (const group of this.groups) {
-      const topics: PipelineStatus['groups'][number]['topics'] = [];
-      for (const { topic, partitions } of await this.admin.fetchOffsets({ groupId: group })) {
-        const done = new Map(partitions.map((p) => [p.partition, p.offset]));
-        const rows = (await this.admin.fetchTopicOffsets(topic)).map((end): PartitionLag => {
-          const offset = done.get(end.partition);
-          const committed = offset === undefined || Number(offset) < 0 ? null : offset;
-          const lag =
-            committed === null
-              ? Number(end.high) - Number(end.low)
-              : Math.max(0, Number(end.high) - Number(committed));
-          if (onLedgerPath(topic))
-            progress.push({
-              group,
-              topic,
-              partition: end.partition,
-              lag,
-              oldest_in_flight_ms: null,
-              offset: committed ?? end.low,
-            });
-          return { partition: end.partition, committed, end: end.high, lag };
-        });
-        topics.push({ topic, lag: rows.reduce((s, r) => s + r.lag, 0), partitions: rows });
-      }
-      groups.push({ group, topics });
-    }
-    await this.readEventTimes(progress.filter((p) => p.lag > 0));
+    const progress = await readGroupProgress(this.kafka, this.admin, this.registry, this.groups, TIMED);
     const now = this.clock();
-    const ledger = ledgerCompleteness(progress, now);
+    const rows = (groups: readonly GroupProgress[], topics: readonly string[]): PartitionProgress[] =>
+      groups.flatMap((g) =>
+        g.topics
+          .filter((t) => topics.includes(t.topic))
+          .flatMap((t) => t.partitions.map((p) => ({ group: g.group, topic: t.topic, ...p }))),
+      );
+    const ledger = ledgerCompleteness(rows(progress, LEDGER_PATH), now);
     if (ledger.complete_through) this.metrics.completeThrough.set(Date.parse(ledger.complete_through) / 1000);
     this.metrics.inFlight.set(ledger.in_flight);
     this.metrics.periodSpend.reset();
     for (const { team_id, nanos } of await this.insights.teamSpend(periodOf(now)))
       this.metrics.periodSpend.set({ team: team_id }, Number(nanos));
-    return { checked_at: new Date(now).toISOString(), groups, ledger };
-  }
-
-  /** The event time of each lagging partition's first unhandled call (its Kafka timestamp if it does not decode). */
-  private async readEventTimes(lagging: (PartitionProgress & { offset: string })[]): Promise<void> {
-    const key = (p: PeekRequest): string => `${p.topic}/${p.partition}/${p.offset}`;
-    const requests = [...new Map(lagging.map((p) => [key(p), p])).values()].map(
-      ({ topic, partition, offset }) => ({ topic, partition, offset }),
-    );
-    for (const message of await peekMessages(this.kafka, this.admin, requests)) {
-      const spec = onLedgerPath(message.topic);
-      const [decoded] = spec ? await this.registry.decodeBatch(spec, [message.value]).catch(() => []) : [];
-      const at = decoded?.ok ? Number(decoded.value.occurred_at) : Number(message.timestamp);
-      for (const p of lagging) if (key(p) === key(message)) p.oldest_in_flight_ms = at;
-    }
+    const timedNames = TIMED.map((t) => t.name);
+    return {
+      checked_at: new Date(now).toISOString(),
+      groups: progress.map((g) => ({
+        ...g,
+        // how far this group has handled the calls it reads (its own "complete through")
+        through: ledgerCompleteness(rows([g], timedNames), now).complete_through,
+      })),
+      ledger,
+    };
   }
 }
