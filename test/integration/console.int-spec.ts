@@ -192,6 +192,7 @@ describe('the web console in a real browser (headless Chromium)', () => {
         cost_per_success_nanos: string;
         traces: string;
         succeeded_traces: string;
+        short_calls: string;
       }[];
     }>(`/v1/efficiency/${PERIOD}?team=${B}`);
     expect(efficiency.lines).toEqual([
@@ -201,6 +202,14 @@ describe('the web console in a real browser (headless Chromium)', () => {
         traces: '15',
         succeeded_traces: '10',
         cost_per_success_nanos: divideHalfEven(costB, 10n).toString(),
+        // short: succeeded, with some but under 1,000 tokens (reasoning is inside output)
+        short_calls: String(
+          teamB.filter((e) => {
+            const b = e.buckets;
+            const tokens = b.uncached_input + b.cache_read + b.cache_write_5m + b.cache_write_1h + b.output;
+            return (e.status_code ?? 200) < 400 && tokens > 0 && tokens < 1000;
+          }).length,
+        ),
       }),
     ]);
     await show(page, 'efficiency', `#/efficiency?period=${PERIOD}&team=${B}`);

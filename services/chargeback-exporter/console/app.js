@@ -1,5 +1,5 @@
 // The console shell: sign-in, navigation, period and team pickers, and one page at a time (hash routes).
-import { api, session } from './api.js';
+import { api, serves, session } from './api.js';
 import { errorBox, h } from './dom.js';
 import { overviewPage } from './page-overview.js';
 import { burnPage } from './page-burn.js';
@@ -147,13 +147,15 @@ async function render() {
   const { page, params } = route();
   const period = /^\d{4}-\d{2}$/.test(params.get('period') ?? '') ? params.get('period') : thisMonth();
   const team = params.get('team') || (me.role === 'team' ? me.team : null);
-  const statement = await api(`/v1/statements/${period}`).catch(() => null);
+  // the period's statement (teams for the picker, reused by the pages) and the API's own description, at once
+  const [statement] = await Promise.all([api(`/v1/statements/${period}`).catch(() => null), serves('/')]);
   const ctx = {
     period,
     team,
     me,
     params,
     teams: statement?.teams.filter((t) => t.team_id !== 'unattributed'),
+    statement,
   };
   const main = h('main', { id: 'page' }, h('h1', {}, page.title), h('p', { class: 'loading' }, 'Loading…'));
   root.replaceChildren(header(page, ctx), main);

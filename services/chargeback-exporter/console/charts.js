@@ -14,7 +14,7 @@ const magnitude = (v) => Math.max(0, Number(BigInt(v)));
 /** Horizontal bars: [{ label, value (nanos string), text }]. */
 export function hbars(items, { width = 560, row = 22 } = {}) {
   const max = Math.max(1, ...items.map((i) => magnitude(i.value)));
-  const labelWidth = 150;
+  const labelWidth = 230;
   const textWidth = 110;
   const barSpace = width - labelWidth - textWidth;
   const svg = s('svg', { viewBox: `0 0 ${width} ${items.length * row + 4}`, class: 'chart', role: 'img' });
@@ -22,7 +22,11 @@ export function hbars(items, { width = 560, row = 22 } = {}) {
     const y = n * row + 2;
     const length = Math.round((magnitude(item.value) / max) * barSpace);
     svg.append(
-      s('text', { x: labelWidth - 6, y: y + row * 0.65, 'text-anchor': 'end', class: 'axis' }, item.label),
+      s(
+        'text',
+        { x: labelWidth - 6, y: y + row * 0.65, 'text-anchor': 'end', class: 'axis' },
+        item.label.length > 34 ? `${item.label.slice(0, 33)}…` : item.label,
+      ),
       s(
         'rect',
         {

@@ -53,8 +53,18 @@ async function explain(traceId, target) {
                 .join(' '),
           },
           { label: 'Status', value: (c) => c.call.status_code ?? '' },
-          { label: 'Input', num: true, value: (c) => count(c.tokens.uncached_input + c.tokens.cache_read) },
-          { label: 'Output', num: true, value: (c) => count(c.tokens.output + c.tokens.reasoning) },
+          {
+            label: 'Input',
+            num: true,
+            value: (c) =>
+              count(
+                c.tokens.uncached_input +
+                  c.tokens.cache_read +
+                  c.tokens.cache_write_5m +
+                  c.tokens.cache_write_1h,
+              ),
+          },
+          { label: 'Output', num: true, value: (c) => count(c.tokens.output) },
           { label: 'Rate card', value: (c) => `${c.rate.rate_card_id} v${c.rate.rate_card_version}` },
           { label: 'Cost', num: true, value: (c) => usdFine(c.effective_total.nanos) },
         ],

@@ -4,7 +4,7 @@ import { autoSections } from './page-reconciliation.js';
 
 /** Unattributed share and the broken hops: the share from the statement, the hops from the coverage route. */
 export async function coveragePage(ctx) {
-  const statement = await api(`/v1/statements/${ctx.period}`);
+  const statement = ctx.statement ?? (await api(`/v1/statements/${ctx.period}`));
   const out = [];
   if (ctx.me.role === 'finance') {
     const u = statement.teams.find((t) => t.team_id === 'unattributed');

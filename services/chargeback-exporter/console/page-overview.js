@@ -13,7 +13,7 @@ function budgetState(budget) {
 
 /** The period's audit summary: who spent what, the change and why, unattributed, budgets, open alerts. */
 export async function overviewPage(ctx) {
-  const statement = await api(`/v1/statements/${ctx.period}`);
+  const statement = ctx.statement ?? (await api(`/v1/statements/${ctx.period}`));
   const { totals, teams } = statement;
   const unattributed = teams.find((t) => t.team_id === 'unattributed');
   const change = BigInt(totals.total_nanos) - BigInt(totals.previous_total_nanos);

@@ -7,6 +7,10 @@ import {
 } from '@tokentally/domain-chargeback';
 
 const INPUT = 'uncached_input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens';
+// reasoning tokens are a subset of output_tokens (docs/usage-normalisation.md): never added again
+const TOKENS = `${INPUT} + output_tokens`;
+// a short call: one that succeeded with some, but few, tokens (a failed call without usage is not one)
+const SHORT = `(status_code IS NULL OR status_code < 400) AND ${TOKENS} > 0 AND ${TOKENS} < $3`;
 
 export interface TraceTotal {
   trace_id: string;
@@ -42,11 +46,11 @@ export class InsightsRepository {
     const { rows } = await this.pool.query<EfficiencyCallRow>(
       `SELECT model, feature, count(*)::bigint AS calls, sum(total_nanos)::bigint AS total_nanos,
               sum(${INPUT})::bigint AS input_tokens, sum(cache_read_tokens)::bigint AS cache_read_tokens,
-              sum(output_tokens + reasoning_tokens)::bigint AS output_tokens,
+              sum(output_tokens)::bigint AS output_tokens,
               sum(uncached_input_tokens)::bigint AS uncached_input_tokens,
               sum(uncached_input_nanos)::bigint AS uncached_input_nanos,
-              count(*) FILTER (WHERE ${INPUT} + output_tokens + reasoning_tokens < $3)::bigint AS short_calls,
-              coalesce(sum(total_nanos) FILTER (WHERE ${INPUT} + output_tokens + reasoning_tokens < $3), 0)::bigint
+              count(*) FILTER (WHERE ${SHORT})::bigint AS short_calls,
+              coalesce(sum(total_nanos) FILTER (WHERE ${SHORT}), 0)::bigint
                 AS short_nanos
          FROM tokentally.ledger
         WHERE period = $1 AND ($2::text IS NULL OR team_id = $2)

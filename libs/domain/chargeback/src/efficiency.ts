@@ -8,7 +8,7 @@ import { percent } from './statement';
  * the model and feature of its first attempt: a model that fails over to another pays for the rescue.
  */
 
-/** Calls whose input + output tokens stay below this are "short" (classifications, routing, yes/no). */
+/** Successful calls with some tokens but fewer than this (input + output) are "short": classifications, routing, yes/no. */
 export const SHORT_CALL_TOKENS = 1_000n;
 /** A model is premium when its observed uncached input price is at least $2.50 per million tokens. */
 export const PREMIUM_INPUT_NANOS_PER_TOKEN = 2_500n;
