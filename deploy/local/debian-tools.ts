@@ -33,5 +33,6 @@ export function ensureDebianTools(
     if (!install()) throw new Error(`apt-get could not install ${packages.join(' ')} (see above)`);
   }
   const still = missing.filter((t) => !existsSync(t.binary));
-  if (still.length > 0) throw new Error(`installed, but still missing: ${still.map((t) => t.binary).join(', ')}`);
+  if (still.length > 0)
+    throw new Error(`installed, but still missing: ${still.map((t) => t.binary).join(', ')}`);
 }

@@ -1,10 +1,33 @@
 import type { Pool } from 'pg';
-import {
-  SHORT_CALL_TOKENS,
-  type DailySpend,
-  type EfficiencyCallRow,
-  type EfficiencyTraceRow,
-} from '@tokentally/domain-chargeback';
+
+// Row shapes as the chargeback domain's efficiency and burn functions read them (structurally equal:
+// this adapter does not depend on domain-chargeback).
+export interface EfficiencyCallSums {
+  model: string;
+  feature: string;
+  calls: bigint;
+  total_nanos: bigint;
+  input_tokens: bigint;
+  cache_read_tokens: bigint;
+  output_tokens: bigint;
+  uncached_input_tokens: bigint;
+  uncached_input_nanos: bigint;
+  short_calls: bigint;
+  short_nanos: bigint;
+}
+
+export interface EfficiencyTraceSums {
+  model: string;
+  feature: string;
+  traces: bigint;
+  succeeded_traces: bigint;
+  trace_nanos: bigint;
+}
+
+export interface DaySpend {
+  day: string;
+  nanos: bigint;
+}
 
 const INPUT = 'uncached_input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens';
 // reasoning tokens are a subset of output_tokens (docs/usage-normalisation.md): never added again
@@ -42,8 +65,12 @@ export interface QuarantineReason {
 export class InsightsRepository {
   constructor(private readonly pool: Pool) {}
 
-  async efficiencyCalls(period: string, team?: string): Promise<EfficiencyCallRow[]> {
-    const { rows } = await this.pool.query<EfficiencyCallRow>(
+  async efficiencyCalls(
+    period: string,
+    team: string | undefined,
+    shortCallTokens: bigint,
+  ): Promise<EfficiencyCallSums[]> {
+    const { rows } = await this.pool.query<EfficiencyCallSums>(
       `SELECT model, feature, count(*)::bigint AS calls, sum(total_nanos)::bigint AS total_nanos,
               sum(${INPUT})::bigint AS input_tokens, sum(cache_read_tokens)::bigint AS cache_read_tokens,
               sum(output_tokens)::bigint AS output_tokens,
@@ -55,14 +82,14 @@ export class InsightsRepository {
          FROM tokentally.ledger
         WHERE period = $1 AND ($2::text IS NULL OR team_id = $2)
         GROUP BY model, feature`,
-      [period, team ?? null, SHORT_CALL_TOKENS.toString()],
+      [period, team ?? null, shortCallTokens.toString()],
     );
     return rows;
   }
 
   /** Each trace of the period: its first attempt's model and feature, its calls' cost, whether any call succeeded. */
-  async efficiencyTraces(period: string, team?: string): Promise<EfficiencyTraceRow[]> {
-    const { rows } = await this.pool.query<EfficiencyTraceRow>(
+  async efficiencyTraces(period: string, team?: string): Promise<EfficiencyTraceSums[]> {
+    const { rows } = await this.pool.query<EfficiencyTraceSums>(
       `WITH traces AS (
          SELECT (array_agg(model ORDER BY attempt NULLS FIRST, occurred_at, event_id))[1] AS model,
                 (array_agg(feature ORDER BY attempt NULLS FIRST, occurred_at, event_id))[1] AS feature,
@@ -80,8 +107,8 @@ export class InsightsRepository {
   }
 
   /** Direct cost per UTC day of the period (rollups), one team or every team. */
-  async dailySpend(period: string, team?: string): Promise<DailySpend[]> {
-    const { rows } = await this.pool.query<DailySpend>(
+  async dailySpend(period: string, team?: string): Promise<DaySpend[]> {
+    const { rows } = await this.pool.query<DaySpend>(
       `SELECT to_char(bucket AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, sum(total_nanos)::bigint AS nanos
          FROM tokentally.rollup_daily
         WHERE period = $1 AND ($2::text IS NULL OR team_id = $2)

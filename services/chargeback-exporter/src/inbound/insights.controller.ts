@@ -84,7 +84,7 @@ export class InsightsController {
     const { period } = valid(PeriodParams, params);
     const scope = teamScope(callerOf(request), valid(TeamQuery, query).team);
     const [calls, traces] = await Promise.all([
-      this.insights.efficiencyCalls(period, scope),
+      this.insights.efficiencyCalls(period, scope, SHORT_CALL_TOKENS),
       this.insights.efficiencyTraces(period, scope),
     ]);
     return toJsonValue({
