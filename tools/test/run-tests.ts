@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { composeEnv, ensureDebianTools } from '@tokentally/deploy';
+import { composeEnv, DEBIAN_TOOLS, ensureDebianTools } from '@tokentally/deploy';
 import { createPool } from '@tokentally/platform-db';
 
 /**
@@ -120,8 +120,8 @@ async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const started = Date.now();
   step('prerequisites');
-  // Chromium (console browser suite) and promtool (alert rules) come from Debian's packages.
-  ensureDebianTools();
+  // promtool (alert rules, unit) and Chromium (console browser suite, integration) come from Debian's packages.
+  ensureDebianTools(DEBIAN_TOOLS.filter((tool) => scope !== 'unit' || tool.pkg !== 'chromium'));
   if (scope !== 'integration') {
     // The compose file is validated with `docker compose config`; provide Compose if the machine has none.
     composeEnv({ install: true, log: (line) => console.log(line) });
