@@ -21,7 +21,7 @@ import { transformFile, type Options } from '@swc/core';
 const ROOT = path.resolve(__dirname, '../..');
 const OUT = path.join(ROOT, 'dist');
 const SOURCES = ['libs', 'services', 'tools/cli', 'deploy'];
-const ASSETS = ['schemas', 'libs/platform/db/migrations'];
+const ASSETS = ['schemas', 'libs/platform/db/migrations', 'services/chargeback-exporter/console'];
 const SKIP = /\.(spec|int-spec|bench)\.ts$|\.d\.ts$/;
 
 const { compilerOptions } = JSON.parse(readFileSync(path.join(ROOT, 'tsconfig.base.json'), 'utf8')) as {

@@ -5,6 +5,7 @@ import { registerCoverageCommand } from './commands/coverage.command';
 import { registerDbCommands } from './commands/db.command';
 import { registerDigestCommand } from './commands/digest.command';
 import { registerExplainCommand } from './commands/explain.command';
+import { registerLagCommand } from './commands/lag.command';
 import { registerOrgCommands } from './commands/org.command';
 import { registerQuarantineCommands } from './commands/quarantine.command';
 import { registerRatesCommands } from './commands/rates.command';
@@ -38,6 +39,7 @@ export function buildCli(): Command {
   registerRefsCommand(program);
   registerAlertsCommands(program);
   registerDigestCommand(program);
+  registerLagCommand(program);
   return program;
 }
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { composeEnv } from '@tokentally/deploy';
+import { composeEnv, DEBIAN_TOOLS, ensureDebianTools } from '@tokentally/deploy';
 import { createPool } from '@tokentally/platform-db';
 
 /**
@@ -119,8 +119,10 @@ async function vacuumTestDatabase(): Promise<void> {
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const started = Date.now();
+  step('prerequisites');
+  // promtool (alert rules, unit) and Chromium (console browser suite, integration) come from Debian's packages.
+  ensureDebianTools(DEBIAN_TOOLS.filter((tool) => scope !== 'unit' || tool.pkg !== 'chromium'));
   if (scope !== 'integration') {
-    step('prerequisites');
     // The compose file is validated with `docker compose config`; provide Compose if the machine has none.
     composeEnv({ install: true, log: (line) => console.log(line) });
     check('schemas-generated', process.execPath, [

@@ -1,5 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ChargebackRepository, LedgerRepository } from '@tokentally/adapters-postgres-ledger';
+import {
+  ChargebackRepository,
+  InsightsRepository,
+  LedgerRepository,
+} from '@tokentally/adapters-postgres-ledger';
 import { PostgresAlertStore, PostgresDigestSources } from '@tokentally/adapters-postgres-alerts';
 import { AlertOperations } from '@tokentally/domain-anomaly';
 import { PlatformModule, type ServiceRuntime } from '@tokentally/platform-service';
@@ -11,21 +15,45 @@ import { FinanceController } from './inbound/finance.controller';
 import { OperatorMetrics } from './operator.metrics';
 import { CoverageController } from './inbound/coverage.controller';
 import { CoverageRepository, ReconciliationStatusReader } from '@tokentally/adapters-postgres-reconciliation';
+import { ConsoleController } from './inbound/console.controller';
+import { CLOCK, InsightsController } from './inbound/insights.controller';
+import { ConsoleMetrics } from './console.metrics';
+import { PipelineStatusMonitor } from './outbound/pipeline-status.monitor';
 
 /**
  * Serves per-team statements, CSV / JSON / FOCUS exports, budgets and request costs to finance, from the
- * ledger rollups (libs/domain/chargeback), and the anomaly detector's alerts, feedback and weekly digest
- * (libs/domain/anomaly, libs/domain/digest), behind API tokens with finance and team roles.
+ * ledger rollups (libs/domain/chargeback); the anomaly detector's alerts, feedback and weekly digest
+ * (libs/domain/anomaly, libs/domain/digest); coverage and reconciliation status; and the web console
+ * (/console/) with its JSON routes (burn, efficiency, pipeline status), behind API tokens with finance
+ * and team roles.
  */
 @Module({})
 export class ChargebackExporterModule {
   static forRuntime(runtime: ServiceRuntime, config: ChargebackExporterConfig): DynamicModule {
-    const { pool } = runtime;
+    const { pool, kafka, admin, registry } = runtime;
     if (!pool) throw new Error('the chargeback exporter needs PostgreSQL');
+    if (!kafka || !admin || !registry) throw new Error('the chargeback exporter needs Kafka');
+    const insights = new InsightsRepository(pool);
+    const status = new PipelineStatusMonitor(
+      kafka,
+      admin,
+      registry,
+      insights,
+      config.CONSOLE_CONSUMER_GROUPS,
+      new ConsoleMetrics(runtime.metrics),
+      runtime.logger,
+    );
+    status.start(config.CONSOLE_STATUS_REFRESH_MS);
     return {
       module: ChargebackExporterModule,
       imports: [PlatformModule.forRuntime(runtime)],
-      controllers: [FinanceController, AlertsController, CoverageController],
+      controllers: [
+        FinanceController,
+        AlertsController,
+        CoverageController,
+        InsightsController,
+        ConsoleController,
+      ],
       providers: [
         ApiAccessGuard,
         { provide: API_TOKENS, useValue: config.CHARGEBACK_API_TOKENS },
@@ -39,6 +67,9 @@ export class ChargebackExporterModule {
           provide: ReconciliationStatusReader,
           useValue: new ReconciliationStatusReader(pool, config.RECONCILE_MONTH_TOLERANCE_BP),
         },
+        { provide: InsightsRepository, useValue: insights },
+        { provide: PipelineStatusMonitor, useValue: status },
+        { provide: CLOCK, useValue: Date.now },
         {
           provide: STATEMENT_SETTINGS,
           useValue: { topUsers: config.STATEMENT_TOP_USERS } satisfies StatementSettings,

@@ -40,6 +40,22 @@ const chargebackFields = {
   ),
   STATEMENT_TOP_USERS: positiveInt(10, 'How many user_refs a statement lists per team (top N by cost)'),
   RECONCILE_MONTH_TOLERANCE_BP: positiveInt(10, 'Tolerance per provider account and month, basis points'),
+  CONSOLE_CONSUMER_GROUPS: z
+    .string()
+    .default('tokentally-enricher,tokentally-pricer,tokentally-anomaly-detector')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((group) => group.trim())
+        .filter(Boolean),
+    )
+    .describe(
+      'Consumer groups whose lag GET /v1/status and the console show; those on the raw and enriched topics also gate "ledger complete through"',
+    ),
+  CONSOLE_STATUS_REFRESH_MS: positiveInt(
+    15000,
+    'How often lag, ledger completeness and the open period spend per team (metrics) are refreshed',
+  ),
 };
 
 /** The chargeback exporter's environment, validated at start-up and documented in the README (`npm run docs`). */

@@ -5,3 +5,4 @@ export * from './rates.repository';
 export * from './org.repository';
 export * from './chargeback.repository';
 export * from './breakdown.repository';
+export * from './insights.repository';

@@ -12,3 +12,5 @@ export * from './focus-rows';
 export * from './focus-validator';
 export * from './focus-files';
 export * from './allocation-rules';
+export * from './efficiency';
+export * from './burn-forecast';

@@ -5,3 +5,4 @@ export * from './ledger-row';
 export * from './ports';
 export * from './reprice';
 export * from './cost-breakdown';
+export * from './completeness';

@@ -9,3 +9,5 @@ export * from './consumer-lag';
 export * from './errors';
 export * from './payload-seal';
 export * from './consumer-health';
+export * from './partition-peek';
+export * from './group-progress';

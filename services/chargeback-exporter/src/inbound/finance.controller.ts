@@ -32,6 +32,7 @@ import { ChargebackRepository, LedgerRepository } from '@tokentally/adapters-pos
 import type { z } from 'zod';
 import { ApiAccessGuard, teamScope, type ApiRequest, type Caller } from './api-access.guard';
 import { ExportQuery, financeOpenApi, PeriodParams, TeamQuery, TraceParams } from './finance.routes';
+import { INSIGHTS_ROUTES } from './insights.routes';
 import { STATEMENT_SETTINGS, type StatementSettings } from '../chargeback.tokens';
 import { periodReconciliationJson } from '@tokentally/domain-reconciliation';
 import { ReconciliationStatusReader } from '@tokentally/adapters-postgres-reconciliation';
@@ -60,7 +61,7 @@ export class FinanceController {
     @Inject(ReconciliationStatusReader) private readonly reconciliation: ReconciliationStatusReader,
   ) {}
 
-  private readonly document = financeOpenApi();
+  private readonly document = financeOpenApi(INSIGHTS_ROUTES);
 
   @Get('openapi.json')
   openapi(): unknown {

@@ -4,10 +4,12 @@ import { AlertsController } from './alerts.controller';
 import { CoverageController } from './coverage.controller';
 import { FinanceController } from './finance.controller';
 import { ExportQuery, financeOpenApi, PeriodParams, TeamQuery } from './finance.routes';
+import { InsightsController } from './insights.controller';
+import { INSIGHTS_ROUTES } from './insights.routes';
 
-/** Every route the controller serves, as OpenAPI paths: read from Nest's own route metadata. */
+/** Every route the JSON controllers serve, as OpenAPI paths: read from Nest's own route metadata. */
 function controllerRoutes(): string[] {
-  return [FinanceController, AlertsController, CoverageController].flatMap((controller) =>
+  return [FinanceController, AlertsController, CoverageController, InsightsController].flatMap((controller) =>
     routesOf(controller.prototype),
   );
 }
@@ -26,7 +28,7 @@ function routesOf(controllerPrototype: object): string[] {
 }
 
 describe('the finance API OpenAPI document', () => {
-  const document = financeOpenApi();
+  const document = financeOpenApi(INSIGHTS_ROUTES);
   const documented = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
     Object.keys(item ?? {}).map((method) => `${method} ${path}`),
   );

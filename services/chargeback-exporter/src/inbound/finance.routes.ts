@@ -101,11 +101,11 @@ export const FINANCE_ROUTES: RouteConfig[] = [
   },
 ];
 
-/** OpenAPI 3.1 description of the finance API, served at GET /openapi.json. */
-export function financeOpenApi() {
+/** OpenAPI 3.1 description of the finance API, served at GET /openapi.json; `more`: other controllers' routes. */
+export function financeOpenApi(more: readonly RouteConfig[] = []) {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  for (const route of [...FINANCE_ROUTES, ...OPERATOR_ROUTES, ...reconciliationRoutes()])
+  for (const route of [...FINANCE_ROUTES, ...OPERATOR_ROUTES, ...reconciliationRoutes(), ...more])
     registry.registerPath(route);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

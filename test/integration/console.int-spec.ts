@@ -1,0 +1,256 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { TOPICS, type PricedCallEvent } from '@tokentally/contracts';
+import { formatUsd, divideHalfEven } from '@tokentally/domain-money';
+import { LedgerRepository } from '@tokentally/adapters-postgres-ledger';
+import { createPool, migrate } from '@tokentally/platform-db';
+import { buildEnrichedCallEvent, KafkaHarness, stackEnv, waitUntil } from '@tokentally/testing';
+import {
+  A,
+  applyOrg,
+  at,
+  B,
+  cleanUp,
+  FINANCE,
+  PERIOD,
+  PREVIOUS,
+  priced,
+  RUN,
+  SHARED,
+  TEAM_A,
+  teamBCalls,
+} from './console-fixture';
+import { ServiceProcess } from './service-process';
+import { tally } from './tally';
+
+const ROOT = path.resolve(__dirname, '../..');
+/** Where the suite leaves a screenshot of every page (named in the README). */
+const SHOTS = path.join(ROOT, '.tmp/console-screenshots');
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const GROUP = `it-console-${RUN}`;
+const PAGES = ['overview', 'burn', 'efficiency', 'anomalies', 'reconciliation', 'coverage', 'ops'] as const;
+
+interface StatementJson {
+  teams: { team_id: string; name: string; total_nanos: string }[];
+  totals: { total_nanos: string };
+}
+
+describe('the web console in a real browser (headless Chromium)', () => {
+  const pool = createPool({ connectionString: stackEnv.databaseUrl, max: 3 });
+  const harness = new KafkaHarness();
+  const service = new ServiceProcess('chargeback-exporter', 3216, {
+    DATABASE_URL: stackEnv.databaseUrl,
+    CHARGEBACK_API_TOKENS: `${FINANCE}:finance,${TEAM_A}:team:${A}`,
+    CONSOLE_CONSUMER_GROUPS: GROUP,
+    CONSOLE_STATUS_REFRESH_MS: '1000',
+    LOG_LEVEL: 'warn',
+  });
+  const teamB = teamBCalls();
+  const current: PricedCallEvent[] = [
+    ...Array.from({ length: 60 }, (_, n) => priced(n, { team_id: A, occurred_at: at(PERIOD, 1 + (n % 27)) })),
+    ...teamB,
+    ...Array.from({ length: 12 }, (_, n) => priced(n, { team_id: SHARED, occurred_at: at(PERIOD, 3) })),
+    ...Array.from({ length: 7 }, (_, n) =>
+      priced(n, { team_id: 'unattributed', occurred_at: at(PERIOD, 4) }),
+    ),
+  ];
+  const previous = Array.from({ length: 40 }, (_, n) =>
+    priced(n, { team_id: A, occurred_at: at(PREVIOUS, 5) }),
+  );
+  // three calls waiting for a pricer that is not running: the ledger is complete through just before the oldest
+  const oldestInFlight = Math.floor(Date.now() / 1000) * 1000 - 7_200_000;
+  let browser: Browser;
+
+  const api = async <T>(url: string, token = FINANCE): Promise<T> => {
+    const response = await fetch(`${service.url}${url}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
+    return (await response.json()) as T;
+  };
+
+  async function signIn(
+    token: string,
+    hash: string,
+  ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => (m.type() === 'error' ? errors.push(m.text()) : undefined));
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${service.url}/console/${hash}`);
+    await page.waitForSelector('body[data-page="login"]');
+    await page.screenshot({ path: path.join(SHOTS, 'login.png') });
+    await page.fill('#token', token);
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('body[data-ready="true"]:not([data-page="login"])');
+    return { context, page, errors };
+  }
+
+  async function show(page: Page, name: string, hash: string): Promise<void> {
+    await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+    await page.waitForSelector(`body[data-ready="true"][data-page="${name}"]`);
+  }
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    await harness.start();
+    await migrate(pool);
+    applyOrg();
+    const ledger = new LedgerRepository(pool);
+    expect(await ledger.record(current)).toMatchObject({ inserted: current.length });
+    expect(await ledger.record(previous)).toMatchObject({ inserted: previous.length });
+    await harness.skipToEnd(GROUP, TOPICS.enrichedCalls.name);
+    await harness.producer.send(
+      TOPICS.enrichedCalls,
+      [0, 1, 2].map((n) => {
+        const value = buildEnrichedCallEvent(n, {
+          trace_id: `${RUN}-in-flight-${n}`,
+          occurred_at: oldestInFlight + n * 60_000,
+        });
+        return { key: value.trace_id, value };
+      }),
+    );
+    service.start();
+    await service.healthy();
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await service.stop();
+    await harness.admin.deleteGroups([GROUP]).catch(() => undefined);
+    await harness.stop();
+    await cleanUp(pool);
+    await pool.end();
+  });
+
+  it('GET /v1/status and the metric: complete through the instant before the oldest call in flight', async () => {
+    const expected = new Date(oldestInFlight - 1).toISOString();
+    const status = await waitUntil('status with the calls in flight', async () => {
+      const body = await api<{ ledger: { complete_through: string; basis: string; in_flight: number } }>(
+        '/v1/status',
+      );
+      return body.ledger.basis === 'in_flight' && body;
+    });
+    expect(status.ledger).toMatchObject({ complete_through: expected, in_flight: 3 });
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      new RegExp(`tokentally_ledger_complete_through_seconds\\{[^}]*\\} ${(oldestInFlight - 1) / 1000}\\b`),
+    );
+    // the terminal says the same: per group and for the ledger
+    const lag = tally('lag', '--group', GROUP);
+    const through = `${expected.slice(0, 19).replace('T', ' ')} UTC`;
+    expect(lag).toMatch(
+      new RegExp(`${GROUP}\\s+${TOPICS.enrichedCalls.name.replace(/\./g, '\\.')}\\s+all\\s+3\\s+${through}`),
+    );
+    expect(lag).toContain(`ledger complete through ${through} (3 calls in flight)`);
+  });
+
+  it('finance: every page loads without console errors, totals equal the statement to the cent', async () => {
+    const statement = await api<StatementJson>(`/v1/statements/${PERIOD}`);
+    const { context, page, errors } = await signIn(FINANCE, `#/overview?period=${PERIOD}`);
+    // first-page render time with a token in the session: navigation start to the page's data on screen
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"][data-page="overview"]');
+    const rendered = await page.evaluate(
+      () => performance.getEntriesByName('tokentally:first-render')[0]?.startTime,
+    );
+    console.log(
+      `console: first page (overview, ${current.length} calls) rendered in ${Math.round(rendered ?? NaN)} ms`,
+    );
+
+    expect(await page.textContent('[data-testid="grand-total"]')).toBe(
+      formatUsd(BigInt(statement.totals.total_nanos)),
+    );
+    for (const team of statement.teams)
+      expect(await page.textContent(`[data-testid="total-${team.team_id}"]`)).toBe(
+        formatUsd(BigInt(team.total_nanos)),
+      );
+    await page.screenshot({ path: path.join(SHOTS, 'overview.png'), fullPage: true });
+
+    const teamA = statement.teams.find((t) => t.team_id === A);
+    await show(page, 'burn', `#/burn?period=${PERIOD}&team=${A}`);
+    expect(await page.textContent('[data-testid="burn-spent"]')).toBe(
+      formatUsd(BigInt(teamA?.total_nanos ?? '')),
+    );
+    const dearest = await api<{ top_traces: { trace_id: string; total_nanos: string }[] }>(
+      `/v1/burn/${PERIOD}?team=${A}`,
+    );
+    await page.click(`button.link:text("${dearest.top_traces[0]?.trace_id}")`);
+    await page.waitForSelector('[data-testid="trace-total"]');
+    expect(await page.textContent('[data-testid="trace-total"]')).toContain(
+      formatUsd(BigInt(dearest.top_traces[0]?.total_nanos ?? '')),
+    );
+    await page.screenshot({ path: path.join(SHOTS, 'burn.png'), fullPage: true });
+
+    // cost per successful outcome: all 25 of team B's calls over the 10 requests that succeeded
+    const costB = teamB.reduce((s, e) => s + BigInt(e.cost.total_nanos), 0n);
+    const efficiency = await api<{
+      lines: {
+        model: string;
+        feature: string;
+        cost_per_success_nanos: string;
+        traces: string;
+        succeeded_traces: string;
+        short_calls: string;
+      }[];
+    }>(`/v1/efficiency/${PERIOD}?team=${B}`);
+    expect(efficiency.lines).toEqual([
+      expect.objectContaining({
+        model: 'gpt-4o',
+        feature: 'answers',
+        traces: '15',
+        succeeded_traces: '10',
+        cost_per_success_nanos: divideHalfEven(costB, 10n).toString(),
+        // short: succeeded, with some but under 1,000 tokens (reasoning is inside output)
+        short_calls: String(
+          teamB.filter((e) => {
+            const b = e.buckets;
+            const tokens = b.uncached_input + b.cache_read + b.cache_write_5m + b.cache_write_1h + b.output;
+            return (e.status_code ?? 200) < 400 && tokens > 0 && tokens < 1000;
+          }).length,
+        ),
+      }),
+    ]);
+    await show(page, 'efficiency', `#/efficiency?period=${PERIOD}&team=${B}`);
+    expect(await page.textContent('main table')).toContain('10 / 15');
+    await page.screenshot({ path: path.join(SHOTS, 'efficiency.png'), fullPage: true });
+
+    for (const name of ['anomalies', 'reconciliation', 'coverage'] as const) {
+      await show(page, name, `#/${name}?period=${PERIOD}`);
+      await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+    }
+    await show(page, 'ops', `#/ops?period=${PERIOD}`);
+    expect(await page.textContent('[data-testid="complete-through"]')).toContain(
+      `Ledger complete through ${new Date(oldestInFlight - 1).toISOString().slice(11, 19)} UTC`,
+    );
+    await page.screenshot({ path: path.join(SHOTS, 'ops.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("a team token sees its own team only, and is refused another team's pages", async () => {
+    const { context, page, errors } = await signIn(TEAM_A, `#/overview?period=${PERIOD}`);
+    const mine = await api<StatementJson>(`/v1/statements/${PERIOD}`, TEAM_A);
+    expect(mine.teams.map((t) => t.team_id)).toEqual([A]);
+    const cells = page.locator('[data-testid^="total-"]');
+    expect(await cells.count()).toBe(1);
+    expect(await cells.first().getAttribute('data-testid')).toBe(`total-${A}`);
+    expect(await page.textContent('[data-testid="grand-total"]')).toBe(
+      formatUsd(BigInt(mine.totals.total_nanos)),
+    );
+    const text = (await page.textContent('main')) ?? '';
+    for (const other of [B, SHARED, `Support ${RUN}`, `Platform ${RUN}`, 'Unattributed'])
+      expect(text).not.toContain(other);
+    expect(await page.$('#team')).toBeNull();
+    await page.screenshot({ path: path.join(SHOTS, 'team-overview.png'), fullPage: true });
+    for (const name of ['burn', 'efficiency'] as const) {
+      await show(page, name, `#/${name}?period=${PERIOD}&team=${B}`);
+      expect(await page.textContent('main [role="alert"]')).toContain(`this token may only read team ${A}`);
+    }
+    // the 403s above are the server refusing, logged by the browser as failed loads; nothing else may fail
+    expect(errors.filter((e) => !/status of 403/.test(e))).toEqual([]);
+    expect(PAGES.length).toBe(7);
+    await context.close();
+  });
+});
