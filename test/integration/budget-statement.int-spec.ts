@@ -246,4 +246,61 @@ budgets:
     ]);
     expect(counted.get(budgetScopeKey(scope))).toBe(spent);
   });
+
+  // last: the overrides granted here join the one the earlier tests expect alone
+  it('finance grants an override over HTTP (POST /v1/budget/overrides); a team token may read, not grant', async () => {
+    const post = (token: string, body: object): Promise<Response> =>
+      fetch(`${exporter.url}/v1/budget/overrides`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const request = {
+      team_id: TEAM,
+      feature: 'answers',
+      amount_usd: '12.50',
+      reason_code: 'INCIDENT_RESPONSE',
+      approver: 'controller@example.com',
+      expires: '2099-06-30',
+      note: 'incident 4711 backfill',
+      granted_by: 'erin@example.com',
+    };
+    expect((await post(TEAM_TOKEN, request)).status).toBe(403);
+    const refused = await post(FINANCE, { ...request, approver: 'nobody', expires: '2001-01-01' });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { message: string[] }).message).toEqual([
+      'approver: must be an e-mail address',
+      'expires: must be in the future',
+    ]);
+    const malformed = await post(FINANCE, { ...request, amount_usd: 12.5 });
+    expect(malformed.status).toBe(400);
+    expect(JSON.stringify(await malformed.json())).toContain('amount_usd');
+
+    const granted = await post(FINANCE, request);
+    expect(granted.status).toBe(201);
+    const override = (await granted.json()) as Record<string, string | null>;
+    expect(override).toMatchObject({
+      team_id: TEAM,
+      feature: 'answers',
+      amount_nanos: '12500000000',
+      reason_code: 'INCIDENT_RESPONSE',
+      expires_at: '2099-06-30T23:59:59.999Z',
+    });
+    const listed = await fetch(`${exporter.url}/v1/budget/overrides`, {
+      headers: { authorization: `Bearer ${TEAM_TOKEN}` },
+    });
+    const { overrides } = (await listed.json()) as { overrides: { override_id: string }[] };
+    expect(overrides.map((o) => o.override_id).sort()).toEqual([overrideId, override['override_id']].sort());
+    const { rows } = await pool.query<{ created_by: string }>(
+      'SELECT created_by FROM tokentally.budget_overrides WHERE override_id = $1',
+      [override['override_id']],
+    );
+    expect(rows[0]?.created_by).toBe('token:finance:erin@example.com');
+    const statement = await fetch(`${exporter.url}/v1/statements/${PERIOD}?team=${TEAM}`, {
+      headers: { authorization: `Bearer ${FINANCE}` },
+    });
+    const body = (await statement.json()) as { teams: { budget_controls: Controls }[] };
+    const answersBudget = body.teams[0]!.budget_controls.budgets.find((b) => b['feature'] === 'answers');
+    expect(answersBudget?.['override_nanos']).toBe('12500000000');
+  });
 });

@@ -5,12 +5,14 @@ import {
   LedgerRepository,
 } from '@tokentally/adapters-postgres-ledger';
 import { PostgresAlertStore, PostgresDigestSources } from '@tokentally/adapters-postgres-alerts';
+import { BudgetRepository } from '@tokentally/adapters-postgres-budget';
 import { AlertOperations } from '@tokentally/domain-anomaly';
 import { PlatformModule, type ServiceRuntime } from '@tokentally/platform-service';
 import type { ChargebackExporterConfig } from './config';
 import { DIGEST_SOURCES, STATEMENT_SETTINGS, type StatementSettings } from './chargeback.tokens';
 import { API_TOKENS, ApiAccessGuard } from './inbound/api-access.guard';
 import { AlertsController } from './inbound/alerts.controller';
+import { BudgetOverridesController } from './inbound/budget-overrides.controller';
 import { FinanceController } from './inbound/finance.controller';
 import { OperatorMetrics } from './operator.metrics';
 import { CoverageController } from './inbound/coverage.controller';
@@ -50,6 +52,7 @@ export class ChargebackExporterModule {
       controllers: [
         FinanceController,
         AlertsController,
+        BudgetOverridesController,
         CoverageController,
         InsightsController,
         ConsoleController,
@@ -63,6 +66,7 @@ export class ChargebackExporterModule {
         { provide: DIGEST_SOURCES, useValue: new PostgresDigestSources(pool) },
         { provide: OperatorMetrics, useValue: new OperatorMetrics(runtime.metrics) },
         { provide: CoverageRepository, useValue: new CoverageRepository(pool) },
+        { provide: BudgetRepository, useValue: new BudgetRepository(pool) },
         {
           provide: ReconciliationStatusReader,
           useValue: new ReconciliationStatusReader(pool, config.RECONCILE_MONTH_TOLERANCE_BP),

@@ -5,9 +5,9 @@ import {
   OVERRIDE_REASON_CODES,
   budgetPeriodOf,
   budgetScopeKey,
-  overrideProblems,
+  grantOverride,
+  parseOverrideExpiry,
   type BudgetOverride,
-  type OverrideReasonCode,
 } from '@tokentally/domain-budget';
 import { formatUsd, parseDecimalToNanos } from '@tokentally/domain-money';
 import { withDatabase } from '../database';
@@ -35,7 +35,7 @@ function parseAmount(text: string): bigint {
 }
 
 function parseExpiry(text: string): number {
-  const at = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T23:59:59.999Z`) : Date.parse(text);
+  const at = parseOverrideExpiry(text);
   if (Number.isNaN(at))
     throw new Error(
       `--expires "${text}" must be a date (YYYY-MM-DD, end of that day UTC) or an RFC 3339 time`,
@@ -72,17 +72,15 @@ export function registerBudgetCommands(program: Command): void {
         note: options.note,
         expiresAt: parseExpiry(options.expires),
       };
-      const problems = overrideProblems(input, now);
-      if (problems.length > 0) throw new Error(`override refused:\n  - ${problems.join('\n  - ')}`);
-      const override: BudgetOverride = {
-        ...input,
-        id: `ovr-${randomUUID().slice(0, 8)}`,
-        reasonCode: input.reasonCode as OverrideReasonCode,
-        createdAt: now,
-      };
-      await withDatabase('tally budget override', async (pool) => {
-        await new BudgetRepository(pool).addOverride(override, `cli:${process.env['USER'] ?? 'unknown'}`);
-      });
+      const grant = await withDatabase('tally budget override', (pool) =>
+        grantOverride(input, `cli:${process.env['USER'] ?? 'unknown'}`, {
+          ledger: new BudgetRepository(pool),
+          now,
+          newId: () => randomUUID().slice(0, 8),
+        }),
+      );
+      if (!grant.ok) throw new Error(`override refused:\n  - ${grant.problems.join('\n  - ')}`);
+      const { override } = grant;
       console.log(
         `override ${override.id}: +${formatUsd(override.amountNanos)} for ${scopeName(override)} until ${new Date(override.expiresAt).toISOString()} (${override.reasonCode}, approved by ${override.approver})`,
       );

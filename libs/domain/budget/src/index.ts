@@ -7,3 +7,4 @@ export * from './budget-declaration';
 export * from './budget.ports';
 export * from './check-budget.usecase';
 export * from './commit-spend.usecase';
+export * from './grant-override.usecase';

@@ -97,16 +97,21 @@ export function budgetControlsOf(
     .sort((a, b) => budgetScopeLabel(a).localeCompare(budgetScopeLabel(b)));
   return {
     budgets,
-    overrides: overrides.map((o) => ({
-      override_id: o.id,
-      feature: o.feature,
-      environment: o.environment,
-      amount_nanos: o.amountNanos,
-      reason_code: o.reasonCode,
-      approver: o.approver,
-      note: o.note,
-      created_at: new Date(o.createdAt).toISOString(),
-      expires_at: new Date(o.expiresAt).toISOString(),
-    })),
+    overrides: overrides.map(statementOverrideOf),
+  };
+}
+
+/** An override as finance reads it (statement, override routes): times as ISO 8601 UTC. */
+export function statementOverrideOf(o: BudgetOverride): StatementOverride {
+  return {
+    override_id: o.id,
+    feature: o.feature,
+    environment: o.environment,
+    amount_nanos: o.amountNanos,
+    reason_code: o.reasonCode,
+    approver: o.approver,
+    note: o.note,
+    created_at: new Date(o.createdAt).toISOString(),
+    expires_at: new Date(o.expiresAt).toISOString(),
   };
 }

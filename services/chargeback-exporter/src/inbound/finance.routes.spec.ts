@@ -1,6 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { AlertsController } from './alerts.controller';
+import { BudgetOverridesController } from './budget-overrides.controller';
 import { CoverageController } from './coverage.controller';
 import { FinanceController } from './finance.controller';
 import { ExportQuery, financeOpenApi, PeriodParams, TeamQuery } from './finance.routes';
@@ -9,9 +10,13 @@ import { INSIGHTS_ROUTES } from './insights.routes';
 
 /** Every route the JSON controllers serve, as OpenAPI paths: read from Nest's own route metadata. */
 function controllerRoutes(): string[] {
-  return [FinanceController, AlertsController, CoverageController, InsightsController].flatMap((controller) =>
-    routesOf(controller.prototype),
-  );
+  return [
+    FinanceController,
+    AlertsController,
+    BudgetOverridesController,
+    CoverageController,
+    InsightsController,
+  ].flatMap((controller) => routesOf(controller.prototype));
 }
 
 function routesOf(controllerPrototype: object): string[] {

@@ -1,6 +1,7 @@
 import { OpenApiGeneratorV31, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { OPERATOR_ROUTES } from './alerts.routes';
+import { BUDGET_OVERRIDE_ROUTES } from './budget-overrides.routes';
 import { reconciliationRoutes } from './reconciliation.routes';
 
 /**
@@ -105,7 +106,13 @@ export const FINANCE_ROUTES: RouteConfig[] = [
 export function financeOpenApi(more: readonly RouteConfig[] = []) {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  for (const route of [...FINANCE_ROUTES, ...OPERATOR_ROUTES, ...reconciliationRoutes(), ...more])
+  for (const route of [
+    ...FINANCE_ROUTES,
+    ...OPERATOR_ROUTES,
+    ...BUDGET_OVERRIDE_ROUTES,
+    ...reconciliationRoutes(),
+    ...more,
+  ])
     registry.registerPath(route);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
