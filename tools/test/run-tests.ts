@@ -96,21 +96,16 @@ function jest(project: 'unit' | 'integration'): void {
 }
 
 /**
- * The suites share one database and delete what they write. Where the server runs with autovacuum off
- * (this machine kind's PostgreSQL does), those dead rows would stay and every run would scan more of
- * them than the last; a VACUUM first keeps the suites' timings flat.
+ * The suites share one database, the tests' own: each run starts it empty, so a migration changed on a
+ * branch, rows a crashed run left behind or dead rows (this machine kind's PostgreSQL runs with
+ * autovacuum off) never make one run depend on the one before. The suites migrate it themselves.
  */
-async function vacuumTestDatabase(): Promise<void> {
+async function resetTestDatabase(): Promise<void> {
   const pool = createPool({ connectionString: testEnv.DATABASE_URL, max: 1, applicationName: 'npm test' });
   try {
-    const { rows } = await pool.query<{ autovacuum: string }>('SHOW autovacuum');
-    if (rows[0]?.autovacuum === 'on') return;
-    step('database: vacuum (the server runs with autovacuum off)');
-    const started = Date.now();
-    await pool.query('VACUUM (ANALYZE)');
-    console.log(
-      `vacuumed ${new URL(testEnv.DATABASE_URL).pathname.slice(1)} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    );
+    step(`database: reset ${new URL(testEnv.DATABASE_URL).pathname.slice(1)}`);
+    await pool.query('DROP SCHEMA IF EXISTS tokentally CASCADE');
+    await pool.query('DROP TABLE IF EXISTS public.tokentally_migrations');
   } finally {
     await pool.end();
   }
@@ -150,7 +145,7 @@ async function main(): Promise<void> {
       if (stack.status !== 0)
         throw new Error('the stack did not come up (see above); integration suites not run');
     }
-    await vacuumTestDatabase();
+    await resetTestDatabase();
     jest('integration');
     // after every suite has planted its raw ids, prompts and keys: none may be stored or published
     check('leak-audit', process.execPath, [path.join(ROOT, 'tools/bin/ts.js'), 'tools/test/leak-audit.ts']);

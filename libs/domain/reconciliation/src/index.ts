@@ -13,3 +13,4 @@ export * from './coverage';
 export * from './period-status';
 export * from './project-scope';
 export * from './fetch/admin-api';
+export * from './importers/aws-cur-parquet';

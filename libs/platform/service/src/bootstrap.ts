@@ -87,8 +87,7 @@ export async function startService<S extends ServiceSchema>(
   const limit = definition.jsonBodyLimitBytes?.(config) ?? 1_048_576;
   app.useBodyParser('json', { limit });
   if (definition.rawBodyTypes) app.useBodyParser('raw', { limit, type: [...definition.rawBodyTypes] });
-  if (definition.directRoutes)
-    mountDirectRoutes(app.getHttpServer() as Server, definition.directRoutes(app, config));
+  if (definition.directRoutes) mountDirectRoutes(app.getHttpServer(), definition.directRoutes(app, config));
   app.connectMicroservice({ strategy: new KafkaAvroTransport(runtime) }, { inheritAppConfig: true });
   await app.startAllMicroservices();
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);

@@ -13,8 +13,10 @@ import {
 import {
   FETCH_PROVIDERS,
   IMPORT_FORMATS,
+  awsCurParquetToCsv,
   isFetchProvider,
   isImportFormat,
+  isParquet,
 } from '@tokentally/domain-reconciliation';
 import { AdminApiFetcher, type AdminApiSettings } from '@tokentally/adapters-http-provider-billing';
 import { ReconciliationRepository } from '@tokentally/adapters-postgres-reconciliation';
@@ -36,7 +38,8 @@ function day(value: string | undefined, name: string): string {
 
 /**
  * POST /v1/reconciliation/imports?format=<f>[&account=..][&provider=..][&file_name=..] with the export
- * file as the raw body (text/csv, text/plain, application/octet-stream, application/x-ndjson);
+ * file as the raw body (text/csv, text/plain, application/octet-stream, application/x-ndjson; CUR 2.0
+ * Parquet as application/octet-stream with format=aws-cur);
  * POST /v1/reconciliation/fetches?provider=openai|anthropic&from&to[&account=..] fetches the admin
  * API's usage and cost reports and imports them; POST /v1/reconciliation/runs?from&to re-runs days; GET /v1/reconciliation?from&to[&open=true] reads
  * the stored cells. All behind a RECONCILE_UPLOAD_TOKENS bearer token.
@@ -63,7 +66,10 @@ export class ReconciliationController {
       throw new UnsupportedMediaTypeException(
         'send the export file as the raw body (text/csv, text/plain, application/octet-stream or application/x-ndjson); a parsed JSON body would pass amounts through floats',
       );
-    const summary = await this.pipeline.importFile(format, body.toString('utf8'), {
+    if (isParquet(body) && format !== 'aws-cur')
+      throw new BadRequestException('a Parquet body is read for format aws-cur (CUR 2.0) only');
+    const content = isParquet(body) ? await awsCurParquetToCsv(body) : body.toString('utf8');
+    const summary = await this.pipeline.importFile(format, content, {
       ...(query.account ? { accountId: query.account } : {}),
       ...(query.provider ? { provider: query.provider } : {}),
       ...(query.file_name ? { fileName: query.file_name } : {}),
