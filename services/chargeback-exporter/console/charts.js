@@ -69,6 +69,7 @@ function plot(caption, options, data) {
 
 /** Ticks on whole days or hours: every nth of the x values, so labels never fall between two bars. */
 const every = (x) => () => x.filter((_, i) => i % Math.max(1, Math.ceil(x.length / 10)) === 0);
+const NO_POINTS = { show: false };
 const bars = () => window.uPlot.paths.bars({ size: [0.7, 60] });
 
 /**
@@ -101,7 +102,14 @@ export function burnChart(burn) {
       paths: bars(),
       value: (u, v) => money(v),
     },
-    { label: 'Month to date', scale: 'total', stroke: COLORS.line, width: 2, value: (u, v) => money(v) },
+    {
+      label: 'Month to date',
+      scale: 'total',
+      stroke: COLORS.line,
+      width: 2,
+      points: NO_POINTS,
+      value: (u, v) => money(v),
+    },
     {
       label: 'Forecast (rate so far)',
       scale: 'total',
@@ -132,7 +140,7 @@ export function burnChart(burn) {
       },
       axes: [
         { splits: every(x), values: (u, ticks) => ticks.map(dayLabel) },
-        { scale: 'day', label: 'per day ($)', values: (u, t) => t.map((v) => `$${v}`) },
+        { scale: 'day', label: 'per day ($)', size: 70, values: (u, t) => t.map((v) => `$${v}`) },
         {
           scale: 'total',
           side: 1,
@@ -162,8 +170,8 @@ export function throughputChart(hours) {
       series: [
         {},
         { label: 'Calls', fill: COLORS.bar, stroke: COLORS.bar, paths: bars() },
-        { label: 'Retries', stroke: COLORS.forecast, width: 2 },
-        { label: 'Quarantined', stroke: COLORS.warn, width: 2 },
+        { label: 'Retries', stroke: COLORS.forecast, width: 2, points: NO_POINTS },
+        { label: 'Quarantined', stroke: COLORS.warn, width: 2, points: NO_POINTS },
       ],
     },
     [x, n('calls'), n('retries'), n('quarantined')],

@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { bp, count, figure, h, section, table, usd } from './dom.js';
+import { bp, count, figure, h, section, table, usd, usdFine } from './dom.js';
 import { chosenWeek, weekPicker } from './weeks.js';
 
 const HOPS = {
@@ -78,7 +78,7 @@ export async function coveragePage(ctx) {
       h(
         'p',
         { class: 'note' },
-        `Estimated at ${usd(c.quarantine.mean_call_nanos)} per call (the week's mean cost per call); conflicting resends and duplicates are already booked.`,
+        `Estimated at ${usdFine(c.quarantine.mean_call_nanos)} per call (the week's mean cost per call); conflicting resends and duplicates are already booked.`,
       ),
       table(
         [

@@ -86,7 +86,7 @@ export async function opsPage(ctx) {
       table(
         [
           { label: 'Hour (UTC)', value: (r) => r.hour.slice(0, 16).replace('T', ' ') },
-          { label: 'Calls', num: true, value: (r) => count(r.calls) },
+          { label: 'Calls', num: true, value: (r) => count(r.calls), testid: (r) => `calls-${r.hour}` },
           { label: 'Retries', num: true, value: (r) => count(r.retries) },
           { label: 'Quarantined', num: true, value: (r) => count(r.quarantined) },
         ],

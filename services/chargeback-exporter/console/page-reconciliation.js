@@ -112,7 +112,11 @@ export async function reconciliationPage(ctx) {
     h(
       'p',
       { class: 'scope' },
-      'The provider exports imported with `tally reconcile import`, compared with the ledger per provider account, day and model. Each account is held to a monthly tolerance; day-by-day cells: `tally reconcile status`.',
+      'The provider bills (exports imported with ',
+      h('code', {}, 'tally reconcile import'),
+      ' or fetched from the admin APIs) compared with the ledger per provider account, day and model. Each account is held to a monthly tolerance; the cells day by day: ',
+      h('code', {}, 'tally reconcile status'),
+      '.',
     ),
     ...reconciliationView(r),
   ];
