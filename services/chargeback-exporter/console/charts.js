@@ -100,6 +100,7 @@ export function burnChart(burn) {
       fill: COLORS.bar,
       stroke: COLORS.bar,
       paths: bars(),
+      points: NO_POINTS,
       value: (u, v) => money(v),
     },
     {
@@ -116,6 +117,7 @@ export function burnChart(burn) {
       stroke: COLORS.forecast,
       dash: [6, 4],
       spanGaps: true,
+      points: NO_POINTS,
       value: (u, v) => money(v),
     },
   ];
@@ -126,6 +128,7 @@ export function burnChart(burn) {
       scale: 'total',
       stroke: COLORS.budget,
       width: 2,
+      points: NO_POINTS,
       value: (u, v) => money(v),
     });
     data.push(budget);
@@ -169,7 +172,7 @@ export function throughputChart(hours) {
       axes: [{ splits: every(x), values: (u, ticks) => ticks.map(hourLabel) }, { label: 'calls' }],
       series: [
         {},
-        { label: 'Calls', fill: COLORS.bar, stroke: COLORS.bar, paths: bars() },
+        { label: 'Calls', fill: COLORS.bar, stroke: COLORS.bar, paths: bars(), points: NO_POINTS },
         { label: 'Retries', stroke: COLORS.forecast, width: 2, points: NO_POINTS },
         { label: 'Quarantined', stroke: COLORS.warn, width: 2, points: NO_POINTS },
       ],
