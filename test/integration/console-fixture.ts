@@ -15,6 +15,8 @@ export const B = `con-b-${RUN}`;
 export const SHARED = `con-shared-${RUN}`;
 export const FINANCE = `console-finance-${RUN}`;
 export const TEAM_A = `console-team-a-${RUN}`;
+/** Team A's provider account, billed by console-seed.ts. */
+export const ACCOUNT = `org-con-${RUN}`;
 const YEAR = 1970 + (parseInt(RUN.slice(0, 4), 16) % 30);
 const MONTH = 2 + (parseInt(RUN.slice(4), 16) % 11);
 export const PERIOD = `${YEAR}-${String(MONTH).padStart(2, '0')}`;
@@ -86,6 +88,8 @@ export function applyOrg(): void {
   - { id: ${SHARED}, name: Platform ${RUN} }
 allocation_rules:
   - { id: shared-${RUN}, source_team: ${SHARED}, method: proportional, targets: [${A}, ${B}] }
+provider_accounts:
+  - { provider: anthropic, account: ${ACCOUNT}, team: ${A} }
 `,
   );
   tally('org', 'apply', file);

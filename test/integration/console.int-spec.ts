@@ -1,6 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { TOPICS, type PricedCallEvent } from '@tokentally/contracts';
 import { formatUsd, divideHalfEven } from '@tokentally/domain-money';
 import { LedgerRepository } from '@tokentally/adapters-postgres-ledger';
@@ -12,6 +9,7 @@ import {
   at,
   B,
   cleanUp,
+  ACCOUNT,
   FINANCE,
   PERIOD,
   PREVIOUS,
@@ -21,13 +19,11 @@ import {
   TEAM_A,
   teamBCalls,
 } from './console-fixture';
+import { ConsoleBrowser, shot, show, testid } from './console-browser';
+import { oldA, retriesB, seed, spikeA, unseed, WEEK } from './console-seed';
 import { ServiceProcess } from './service-process';
 import { tally } from './tally';
 
-const ROOT = path.resolve(__dirname, '../..');
-/** Where the suite leaves a screenshot of every page (named in the README). */
-const SHOTS = path.join(ROOT, '.tmp/console-screenshots');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const GROUP = `it-console-${RUN}`;
 const PAGES = ['overview', 'burn', 'efficiency', 'anomalies', 'reconciliation', 'coverage', 'ops'] as const;
 
@@ -58,9 +54,16 @@ describe('the web console in a real browser (headless Chromium)', () => {
   const previous = Array.from({ length: 40 }, (_, n) =>
     priced(n, { team_id: A, occurred_at: at(PREVIOUS, 5) }),
   );
+  // team A's calls of the last hours: the Ops page's throughput (its rows go with the team's in cleanUp)
+  const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  const recent = Array.from({ length: 9 }, (_, n) =>
+    priced(n, { team_id: A, occurred_at: hour - (1 + (n % 3) * 2) * 3_600_000 + n * 1000 }),
+  );
   // three calls waiting for a pricer that is not running: the ledger is complete through just before the oldest
   const oldestInFlight = Math.floor(Date.now() / 1000) * 1000 - 7_200_000;
-  let browser: Browser;
+  const browser = new ConsoleBrowser(() => service.url);
+  const usd = (nanos: string): string => formatUsd(BigInt(nanos));
+  const signed = (nanos: string): string => (BigInt(nanos) > 0n ? `+${usd(nanos)}` : usd(nanos));
 
   const api = async <T>(url: string, token = FINANCE): Promise<T> => {
     const response = await fetch(`${service.url}${url}`, { headers: { authorization: `Bearer ${token}` } });
@@ -68,37 +71,16 @@ describe('the web console in a real browser (headless Chromium)', () => {
     return (await response.json()) as T;
   };
 
-  async function signIn(
-    token: string,
-    hash: string,
-  ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => (m.type() === 'error' ? errors.push(m.text()) : undefined));
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${service.url}/console/${hash}`);
-    await page.waitForSelector('body[data-page="login"]');
-    await page.screenshot({ path: path.join(SHOTS, 'login.png') });
-    await page.fill('#token', token);
-    await page.click('button[type="submit"]');
-    await page.waitForSelector('body[data-ready="true"]:not([data-page="login"])');
-    return { context, page, errors };
-  }
-
-  async function show(page: Page, name: string, hash: string): Promise<void> {
-    await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
-    await page.waitForSelector(`body[data-ready="true"][data-page="${name}"]`);
-  }
-
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     await harness.start();
     await migrate(pool);
     applyOrg();
     const ledger = new LedgerRepository(pool);
     expect(await ledger.record(current)).toMatchObject({ inserted: current.length });
     expect(await ledger.record(previous)).toMatchObject({ inserted: previous.length });
+    expect(await ledger.record(recent)).toMatchObject({ inserted: recent.length });
+    // alerts, a provider bill reconciled against the ledger above, quarantined events
+    await seed(pool);
     await harness.skipToEnd(GROUP, TOPICS.enrichedCalls.name);
     await harness.producer.send(
       TOPICS.enrichedCalls,
@@ -112,15 +94,16 @@ describe('the web console in a real browser (headless Chromium)', () => {
     );
     service.start();
     await service.healthy();
-    browser = await chromium.launch({ executablePath: CHROMIUM });
-  });
+    await browser.start();
+  }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await browser.stop();
     await service.stop();
     await harness.admin.deleteGroups([GROUP]).catch(() => undefined);
     await harness.stop();
     await cleanUp(pool);
+    await unseed(pool);
     await pool.end();
   });
 
@@ -148,7 +131,7 @@ describe('the web console in a real browser (headless Chromium)', () => {
 
   it('finance: every page loads without console errors, totals equal the statement to the cent', async () => {
     const statement = await api<StatementJson>(`/v1/statements/${PERIOD}`);
-    const { context, page, errors } = await signIn(FINANCE, `#/overview?period=${PERIOD}`);
+    const { context, page, errors } = await browser.signIn(FINANCE, `#/overview?period=${PERIOD}`);
     // first-page render time with a token in the session: navigation start to the page's data on screen
     await page.reload();
     await page.waitForSelector('body[data-ready="true"][data-page="overview"]');
@@ -166,7 +149,7 @@ describe('the web console in a real browser (headless Chromium)', () => {
       expect(await page.textContent(`[data-testid="total-${team.team_id}"]`)).toBe(
         formatUsd(BigInt(team.total_nanos)),
       );
-    await page.screenshot({ path: path.join(SHOTS, 'overview.png'), fullPage: true });
+    await shot(page, 'overview');
 
     const teamA = statement.teams.find((t) => t.team_id === A);
     await show(page, 'burn', `#/burn?period=${PERIOD}&team=${A}`);
@@ -181,7 +164,11 @@ describe('the web console in a real browser (headless Chromium)', () => {
     expect(await page.textContent('[data-testid="trace-total"]')).toContain(
       formatUsd(BigInt(dearest.top_traces[0]?.total_nanos ?? '')),
     );
-    await page.screenshot({ path: path.join(SHOTS, 'burn.png'), fullPage: true });
+    // the chart is uPlot's (a canvas), and the exact table beside it has every day of the route
+    expect(await page.locator('.uplot-chart .uplot canvas').count()).toBe(1);
+    const burn = await api<{ days: { day: string; nanos: string }[] }>(`/v1/burn/${PERIOD}?team=${A}`);
+    for (const day of burn.days) expect(await testid(page, `day-${day.day}`)).toBe(usd(day.nanos));
+    await shot(page, 'burn');
 
     // cost per successful outcome: all 25 of team B's calls over the 10 requests that succeeded
     const costB = teamB.reduce((s, e) => s + BigInt(e.cost.total_nanos), 0n);
@@ -214,23 +201,81 @@ describe('the web console in a real browser (headless Chromium)', () => {
     ]);
     await show(page, 'efficiency', `#/efficiency?period=${PERIOD}&team=${B}`);
     expect(await page.textContent('main table')).toContain('10 / 15');
-    await page.screenshot({ path: path.join(SHOTS, 'efficiency.png'), fullPage: true });
+    await shot(page, 'efficiency');
 
-    for (const name of ['anomalies', 'reconciliation', 'coverage'] as const) {
-      await show(page, name, `#/${name}?period=${PERIOD}`);
-      await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-    }
     await show(page, 'ops', `#/ops?period=${PERIOD}`);
     expect(await page.textContent('[data-testid="complete-through"]')).toContain(
       `Ledger complete through ${new Date(oldestInFlight - 1).toISOString().slice(11, 19)} UTC`,
     );
-    await page.screenshot({ path: path.join(SHOTS, 'ops.png'), fullPage: true });
+    expect(await page.locator('.uplot-chart .uplot canvas').count()).toBe(1);
+    const ops = await api<{ hours: { hour: string; calls: string }[] }>('/v1/ops/summary?hours=24');
+    expect(ops.hours.length).toBeGreaterThanOrEqual(3);
+    for (const row of ops.hours.slice(-12)) expect(await testid(page, `calls-${row.hour}`)).toBe(row.calls);
+    await shot(page, 'ops');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('finance: alerts, digest, reconciliation and coverage on screen equal their routes to the cent', async () => {
+    const { context, page, errors } = await browser.signIn(FINANCE, `#/anomalies?period=${PERIOD}`);
+    type Detail = { delta_nanos: string; observed_nanos: string; explanation: string; drivers: unknown[] };
+    for (const alert of [spikeA, retriesB, oldA]) {
+      const detail = await api<Detail>(`/v1/alerts/${alert.alert_id}`);
+      const item = page.locator(`[data-testid="alert-${alert.alert_id}"]`);
+      expect(await item.locator('.alert-title').textContent()).toBe(detail.explanation);
+      expect(await testid(page, `delta-${alert.alert_id}`)).toBe(signed(detail.delta_nanos));
+      expect(await testid(page, `observed-${alert.alert_id}`)).toBe(usd(detail.observed_nanos));
+      // one row per driver, each with its exact amount
+      expect(await item.locator('tbody tr').count()).toBe(detail.drivers.length);
+      for (const d of alert.drivers)
+        expect(await item.textContent()).toContain(signed(String(d.delta_nanos)));
+    }
+    expect(await page.locator('section', { hasText: 'Resolved' }).textContent()).toContain(oldA.explanation);
+    const digestWeek = (await page.inputValue('#week')) as string;
+    const digest = await api<{ totals: { spend_nanos: string } }>(`/v1/digest?week=${digestWeek}`);
+    expect(await testid(page, 'digest-spend')).toBe(usd(digest.totals.spend_nanos));
+    await shot(page, 'anomalies');
+
+    type Recon = { status: string; provider_nanos: string; ledger_nanos: string; delta_nanos: string };
+    const recon = await api<Recon & { open_by_class: Record<string, string> }>(
+      `/v1/reconciliation/${PERIOD}`,
+    );
+    expect(recon.status).not.toBe('none');
+    await show(page, 'reconciliation', `#/reconciliation?period=${PERIOD}`);
+    expect(await testid(page, 'recon-provider')).toBe(usd(recon.provider_nanos));
+    expect(await testid(page, 'recon-ledger')).toBe(usd(recon.ledger_nanos));
+    expect(await testid(page, 'recon-delta')).toBe(signed(recon.delta_nanos));
+    for (const [cls, nanos] of Object.entries(recon.open_by_class))
+      expect(await testid(page, `recon-class-${cls}`)).toBe(signed(nanos));
+    expect(await page.textContent('main')).toContain(ACCOUNT);
+    await shot(page, 'reconciliation');
+
+    type Coverage = {
+      unattributed_nanos: string;
+      broken_hops: { hop: string; value: string | null; nanos: string }[];
+      quarantine: { estimated_nanos: string; reasons: { reason: string; count: string }[] };
+    };
+    const coverage = await api<Coverage>(`/v1/coverage?week=${WEEK}`);
+    await show(page, 'coverage', `#/coverage?period=${PERIOD}&week=${WEEK}`);
+    expect(await testid(page, 'unattributed-spend')).toBe(usd(coverage.unattributed_nanos));
+    expect(coverage.broken_hops.length).toBeGreaterThan(0);
+    for (const hop of coverage.broken_hops)
+      expect(await testid(page, `hop-${hop.hop}-${hop.value}`)).toBe(usd(hop.nanos));
+    expect(coverage.quarantine.reasons.map((r) => [r.reason, r.count])).toEqual(
+      expect.arrayContaining([
+        ['MISSING_OWNER', '3'],
+        ['UNKNOWN_RATE', '1'],
+      ]),
+    );
+    expect(await testid(page, 'quarantine-MISSING_OWNER')).toBe('3');
+    expect(await testid(page, 'quarantine-estimate')).toBe(usd(coverage.quarantine.estimated_nanos));
+    await shot(page, 'coverage');
     expect(errors).toEqual([]);
     await context.close();
   });
 
   it("a team token sees its own team only, and is refused another team's pages", async () => {
-    const { context, page, errors } = await signIn(TEAM_A, `#/overview?period=${PERIOD}`);
+    const { context, page, errors } = await browser.signIn(TEAM_A, `#/overview?period=${PERIOD}`);
     const mine = await api<StatementJson>(`/v1/statements/${PERIOD}`, TEAM_A);
     expect(mine.teams.map((t) => t.team_id)).toEqual([A]);
     const cells = page.locator('[data-testid^="total-"]');
@@ -243,7 +288,18 @@ describe('the web console in a real browser (headless Chromium)', () => {
     for (const other of [B, SHARED, `Support ${RUN}`, `Platform ${RUN}`, 'Unattributed'])
       expect(text).not.toContain(other);
     expect(await page.$('#team')).toBeNull();
-    await page.screenshot({ path: path.join(SHOTS, 'team-overview.png'), fullPage: true });
+    await shot(page, 'team-overview');
+    // every page of its own team without an error; coverage says it is finance-only instead of asking
+    for (const name of PAGES) {
+      await show(page, name, `#/${name}?period=${PERIOD}`);
+      const main = (await page.textContent('main')) ?? '';
+      expect([name, main.includes(B) || main.includes(retriesB.explanation)]).toEqual([name, false]);
+      if (name === 'coverage') expect(await testid(page, 'finance-only')).toContain('finance tokens only');
+      await shot(page, `team-${name}`);
+    }
+    expect(errors).toEqual([]);
+    await show(page, 'anomalies', `#/anomalies?period=${PERIOD}`);
+    expect(await page.textContent('main')).toContain(spikeA.explanation);
     for (const name of ['burn', 'efficiency'] as const) {
       await show(page, name, `#/${name}?period=${PERIOD}&team=${B}`);
       expect(await page.textContent('main [role="alert"]')).toContain(`this token may only read team ${A}`);

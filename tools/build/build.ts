@@ -15,13 +15,21 @@ import { transformFile, type Options } from '@swc/core';
  * `npm run build`: compiles the services, libraries and the CLI to plain CommonJS in `dist/` so
  * production runs JavaScript, not a transpiler (the source runtime, tools/bin/ts.js, stays for
  * development and tests). The output mirrors the source tree, path aliases are rewritten to relative
- * requires, and the files read at run time (schemas, migrations) are copied beside it, so
+ * requires, and the files read at run time (schemas, migrations, the console and its chart library) are copied beside it, so
  * every `__dirname`-relative path resolves the same way in `dist/` as in the repository.
  */
 const ROOT = path.resolve(__dirname, '../..');
 const OUT = path.join(ROOT, 'dist');
 const SOURCES = ['libs', 'services', 'tools/cli', 'deploy'];
-const ASSETS = ['schemas', 'libs/platform/db/migrations', 'services/chargeback-exporter/console'];
+const ASSETS = [
+  'schemas',
+  'libs/platform/db/migrations',
+  'services/chargeback-exporter/console',
+  // the console's chart library, served from beside the code as in the repository (console.controller.ts)
+  'node_modules/uplot/dist/uPlot.iife.min.js',
+  'node_modules/uplot/dist/uPlot.min.css',
+  'node_modules/uplot/LICENSE',
+];
 const SKIP = /\.(spec|int-spec|bench)\.ts$|\.d\.ts$/;
 
 const { compilerOptions } = JSON.parse(readFileSync(path.join(ROOT, 'tsconfig.base.json'), 'utf8')) as {

@@ -28,17 +28,3 @@ export async function api(path) {
   }
   return response.json();
 }
-
-let documented;
-
-/**
- * Whether the server serves a route, from its own OpenAPI document: pages for data other services add
- * (alerts, reconciliation, coverage) ask first and say "not available yet" instead of calling a route
- * that is not there.
- */
-export async function serves(path) {
-  documented ??= fetch('/openapi.json')
-    .then((r) => r.json())
-    .then((doc) => new Set(Object.keys(doc.paths ?? {})));
-  return (await documented).has(path);
-}

@@ -1,5 +1,5 @@
 // The console shell: sign-in, navigation, period and team pickers, and one page at a time (hash routes).
-import { api, serves, session } from './api.js';
+import { api, session } from './api.js';
 import { errorBox, h } from './dom.js';
 import { overviewPage } from './page-overview.js';
 import { burnPage } from './page-burn.js';
@@ -147,8 +147,8 @@ async function render() {
   const { page, params } = route();
   const period = /^\d{4}-\d{2}$/.test(params.get('period') ?? '') ? params.get('period') : thisMonth();
   const team = params.get('team') || (me.role === 'team' ? me.team : null);
-  // the period's statement (teams for the picker, reused by the pages) and the API's own description, at once
-  const [statement] = await Promise.all([api(`/v1/statements/${period}`).catch(() => null), serves('/')]);
+  // the period's statement: teams for the picker, reused by the pages
+  const statement = await api(`/v1/statements/${period}`).catch(() => null);
   const ctx = {
     period,
     team,

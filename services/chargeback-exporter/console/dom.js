@@ -107,12 +107,15 @@ export const figure = (label, value, note, testid) =>
 
 export const section = (title, ...children) => h('section', {}, h('h2', {}, title), ...children);
 
-/** What a page says about data the server does not serve yet. */
-export const notAvailable = (what) =>
-  h(
-    'p',
-    { class: 'not-available', 'data-testid': 'not-available' },
-    `Not available yet on this server: ${what}.`,
-  );
-
 export const errorBox = (error) => h('p', { class: 'error', role: 'alert' }, error.message ?? String(error));
+
+/** A signed amount: "+$7.00", "-$1.20". */
+export const signed = (nanos) => (BigInt(nanos) > 0n ? `+${usd(nanos)}` : usd(nanos));
+
+/** Basis points (an integer, or its string) as a percent with two decimals: 3750 -> "37.50%". */
+export function bp(value) {
+  if (value === null || value === undefined) return '–';
+  const n = BigInt(value);
+  const m = n < 0n ? -n : n;
+  return `${n < 0n ? '-' : ''}${m / 100n}.${(m % 100n).toString().padStart(2, '0')}%`;
+}

@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { columns } from './charts.js';
+import { burnChart } from './charts.js';
 import { count, figure, h, pct, section, table, usd, usdFine } from './dom.js';
 
 /** Sums the statement's breakdown lines of one dimension over the teams shown, dearest first. */
@@ -13,6 +13,15 @@ function top(teams, dimension, n = 10) {
       sums.set(line.key, entry);
     }
   return [...sums.values()].sort((a, b) => (b.nanos > a.nanos ? 1 : b.nanos < a.nanos ? -1 : 0)).slice(0, n);
+}
+
+/** Each day with its running total, exact. */
+function toDate(days) {
+  let sum = 0n;
+  return days.map((d) => {
+    sum += BigInt(d.nanos);
+    return { ...d, to_date: sum.toString() };
+  });
 }
 
 const breakdown = (title, column, rows) =>
@@ -118,18 +127,24 @@ export async function burnPage(ctx) {
       ),
     ),
     section(
-      'Direct cost per day (UTC)',
-      columns(burn.days.map((d) => ({ label: d.day, value: d.nanos, text: usd(d.nanos) }))),
+      'Daily trend (UTC)',
+      burnChart(burn),
+      h(
+        'p',
+        { class: 'note' },
+        'Bars and month to date: direct cost. The forecast and the budget include shared cost; the forecast is the spend so far at the same rate to the end of the month.',
+      ),
       h(
         'details',
-        {},
-        h('summary', {}, 'Days as a table'),
+        { open: true },
+        h('summary', {}, 'Days as a table (exact)'),
         table(
           [
             { label: 'Day', value: (d) => d.day },
-            { label: 'Cost', num: true, value: (d) => usd(d.nanos) },
+            { label: 'Direct cost', num: true, value: (d) => usd(d.nanos), testid: (d) => `day-${d.day}` },
+            { label: 'Month to date', num: true, value: (d) => usd(d.to_date) },
           ],
-          burn.days,
+          toDate(burn.days),
         ),
       ),
     ),

@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { columns } from './charts.js';
+import { throughputChart } from './charts.js';
 import { count, figure, h, section, table } from './dom.js';
 
 const utcTime = (iso) => `${iso.slice(11, 19)} UTC`;
@@ -82,19 +82,11 @@ export async function opsPage(ctx) {
   out.push(
     section(
       'Throughput, last 24 hours (calls per hour of event time)',
-      ops.hours.length === 0
-        ? null
-        : columns(
-            ops.hours.map((r) => ({
-              label: r.hour.slice(0, 13).replace('T', ' '),
-              value: r.calls,
-              text: `${count(r.calls)} calls, ${count(r.retries)} retries, ${count(r.quarantined)} quarantined`,
-            })),
-          ),
+      ops.hours.length === 0 ? null : throughputChart(ops.hours),
       table(
         [
           { label: 'Hour (UTC)', value: (r) => r.hour.slice(0, 16).replace('T', ' ') },
-          { label: 'Calls', num: true, value: (r) => count(r.calls) },
+          { label: 'Calls', num: true, value: (r) => count(r.calls), testid: (r) => `calls-${r.hour}` },
           { label: 'Retries', num: true, value: (r) => count(r.retries) },
           { label: 'Quarantined', num: true, value: (r) => count(r.quarantined) },
         ],

@@ -1,9 +1,8 @@
-import { api, serves } from './api.js';
+import { api } from './api.js';
 import { hbars } from './charts.js';
-import { figure, h, notAvailable, pct, section, share, table, usd } from './dom.js';
-import { alertList } from './page-anomalies.js';
-
-const signed = (nanos) => (BigInt(nanos) > 0n ? `+${usd(nanos)}` : usd(nanos));
+import { figure, h, pct, section, share, signed, table, usd } from './dom.js';
+import { alertList, periodWindow } from './page-anomalies.js';
+import { reconciliationView } from './page-reconciliation.js';
 
 function budgetState(budget) {
   if (!budget) return 'no budget';
@@ -45,9 +44,11 @@ export async function overviewPage(ctx) {
   );
   const ranked = [...teams].sort((a, b) => (BigInt(b.total_nanos) > BigInt(a.total_nanos) ? 1 : -1));
   const budgets = teams.filter((t) => t.budget);
-  const alerts = (await serves('/v1/alerts'))
-    ? alertList(await api('/v1/alerts?status=open'), ctx)
-    : notAvailable("Alerts (the anomaly detector's open incidents and budget crossings)");
+  const alerts = await alertList(`status=open&${periodWindow(statement.period)}&limit=20`, ctx, {
+    details: false,
+    empty: 'No open alert in this period.',
+  });
+  const controls = teams.flatMap((t) => t.budget_controls.budgets.map((b) => ({ team: t, ...b })));
   return [
     figures,
     section(
@@ -113,6 +114,29 @@ export async function overviewPage(ctx) {
         { empty: 'No team has a monthly budget (set monthly_budget_usd in the org file).' },
       ),
     ),
+    section(
+      'Enforced budgets (checked before spending)',
+      table(
+        [
+          { label: 'Team', value: (b) => b.team.name || b.team.team_id },
+          {
+            label: 'Scope',
+            value: (b) =>
+              [b.feature && `feature ${b.feature}`, b.environment && `environment ${b.environment}`]
+                .filter(Boolean)
+                .join(', ') || 'whole team',
+          },
+          { label: 'Mode', value: (b) => (b.mode === 'hard' ? 'hard (denies)' : 'soft (warns)') },
+          { label: 'Limit', num: true, value: (b) => usd(b.limit_nanos) },
+          { label: 'Overrides granted', num: true, value: (b) => usd(b.override_nanos) },
+          { label: 'Spent', num: true, value: (b) => usd(b.spent_nanos) },
+          { label: 'Above the limit', num: true, value: (b) => usd(b.above_budget_nanos) },
+        ],
+        controls,
+        { empty: 'No enforced budget rule in the org file for these teams.' },
+      ),
+    ),
     section('Open alerts', alerts),
+    section('Matches the provider bills?', ...reconciliationView(statement.reconciliation)),
   ];
 }

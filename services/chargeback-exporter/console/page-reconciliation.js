@@ -1,51 +1,123 @@
-import { api, serves } from './api.js';
-import { h, notAvailable, section, table, usd } from './dom.js';
+import { api } from './api.js';
+import { bp, figure, h, section, signed, table, usd } from './dom.js';
 
-const money = (v) => (typeof v === 'string' && /^-?\d+$/.test(v) ? usd(v) : v);
+/** The reconciler's classes of difference, in words. */
+const CLASSES = {
+  missing_in_ledger: 'Billed by the provider, never seen by the ledger',
+  missing_at_provider: 'In the ledger, not on the bill',
+  price_drift: 'Different price per token',
+  cache_semantics: 'Cache tokens counted differently',
+  service_tier: 'Service tier (priority, batch, flex)',
+  long_context: 'Long-context pricing',
+  region: 'Regional pricing',
+  rounding: 'Rounding',
+  fx: 'Currency conversion',
+  credits_tax_adjustments: 'Credits, tax and adjustments',
+  day_boundary: 'Booked on the next or previous day',
+  unexplained: 'Not explained',
+};
+export const className = (cls) => CLASSES[cls] ?? cls.replace(/_/g, ' ');
 
-/** Any list of flat records as a table: *_nanos columns as dollars, nested values as text. */
-export function recordsTable(records) {
-  const keys = [...new Set(records.flatMap((r) => Object.keys(r)))].filter(
-    (k) => typeof records[0]?.[k] !== 'object' || records[0]?.[k] === null,
+const STATUS = {
+  none: 'No provider bill imported for this period yet',
+  within_tolerance: 'Matches the provider bills within tolerance',
+  beyond_tolerance: 'Differs from the provider bills beyond tolerance',
+};
+
+const byClass = (classes) => Object.entries(classes).map(([cls, nanos]) => ({ cls, nanos }));
+
+/** The period's reconciliation as the statement carries it: a banner, the totals, accounts and classes. */
+export function reconciliationView(r) {
+  const status = h(
+    'div',
+    { class: `banner ${r.status === 'beyond_tolerance' ? 'bad' : 'ok'}` },
+    h('strong', { 'data-testid': 'reconciliation-status' }, STATUS[r.status] ?? r.status),
+    r.provisional
+      ? h('div', { class: 'note' }, 'provisional: the provider may still revise its export')
+      : null,
   );
-  return table(
-    keys.map((k) => ({
-      label: k.replace(/_nanos$/, '').replace(/_/g, ' '),
-      num: k.endsWith('_nanos'),
-      value: (r) => (k.endsWith('_nanos') ? money(r[k]) : (r[k] ?? '')),
-    })),
-    records,
-  );
-}
-
-/** Every array of records in a response, each as a table under its name. */
-export function autoSections(body) {
-  const out = [];
-  for (const [key, value] of Object.entries(body ?? {})) {
-    if (Array.isArray(value) && value.every((v) => typeof v === 'object' && v !== null))
-      out.push(section(key.replace(/_/g, ' '), recordsTable(value)));
-    else if (typeof value !== 'object' || value === null)
-      out.push(h('p', {}, `${key.replace(/_/g, ' ')}: ${key.endsWith('_nanos') ? money(value) : value}`));
-  }
-  return out;
-}
-
-/** Per provider and day, within tolerance or not, differences by class: from the reconciliation route. */
-export async function reconciliationPage(ctx) {
-  for (const path of ['/v1/reconciliation/{period}', '/v1/reconciliation'])
-    if (await serves(path)) {
-      const url =
-        path === '/v1/reconciliation'
-          ? `/v1/reconciliation?period=${ctx.period}`
-          : `/v1/reconciliation/${ctx.period}`;
-      return autoSections(await api(url));
-    }
+  if (r.status === 'none') return [status];
   return [
-    notAvailable('Reconciliation with provider bills'),
+    status,
+    h(
+      'div',
+      { class: 'figures' },
+      figure('Provider bills', usd(r.provider_nanos), null, 'recon-provider'),
+      figure('Ledger', usd(r.ledger_nanos), null, 'recon-ledger'),
+      figure('Difference', signed(r.delta_nanos), `${bp(r.delta_bp)} of the bills`, 'recon-delta'),
+      figure(
+        'Open differences',
+        String(r.open_cells),
+        'provider, account, day and model cells beyond tolerance',
+      ),
+    ),
+    section(
+      'Per provider account',
+      table(
+        [
+          { label: 'Provider', value: (a) => a.provider },
+          { label: 'Account', value: (a) => a.account_id },
+          { label: 'Bill', num: true, value: (a) => usd(a.provider_nanos) },
+          { label: 'Ledger', num: true, value: (a) => usd(a.ledger_nanos) },
+          {
+            label: 'Difference',
+            num: true,
+            value: (a) => signed(a.delta_nanos),
+            testid: (a) => `recon-delta-${a.provider}-${a.account_id}`,
+          },
+          { label: 'Of the bill', num: true, value: (a) => bp(a.delta_bp) },
+          {
+            label: 'Within tolerance',
+            value: (a) =>
+              h(
+                'span',
+                { class: `state ${a.within_tolerance ? 'within-budget' : 'over-budget'}` },
+                a.within_tolerance ? `yes (±${bp(a.tolerance_bp)})` : `no (±${bp(a.tolerance_bp)} allowed)`,
+              ),
+          },
+          {
+            label: 'Differences by class',
+            value: (a) =>
+              byClass(a.by_class)
+                .map((c) => `${className(c.cls)} ${signed(c.nanos)}`)
+                .join('; ') || '–',
+          },
+        ],
+        r.accounts,
+      ),
+    ),
+    section(
+      'Open differences by class',
+      table(
+        [
+          { label: 'Class', value: (c) => className(c.cls) },
+          {
+            label: 'Amount',
+            num: true,
+            value: (c) => signed(c.nanos),
+            testid: (c) => `recon-class-${c.cls}`,
+          },
+        ],
+        byClass(r.open_by_class),
+        { empty: 'No difference beyond tolerance.' },
+      ),
+    ),
+  ];
+}
+
+/** Provider bills vs the ledger for the period (GET /v1/reconciliation/{period}; team tokens: their accounts). */
+export async function reconciliationPage(ctx) {
+  const r = await api(`/v1/reconciliation/${ctx.period}`);
+  return [
     h(
       'p',
-      {},
-      'Import provider exports with the reconciler (tally reconcile import) and see tally reconcile status meanwhile.',
+      { class: 'scope' },
+      'The provider bills (exports imported with ',
+      h('code', {}, 'tally reconcile import'),
+      ' or fetched from the admin APIs) compared with the ledger per provider account, day and model. Each account is held to a monthly tolerance; the cells day by day: ',
+      h('code', {}, 'tally reconcile status'),
+      '.',
     ),
+    ...reconciliationView(r),
   ];
 }

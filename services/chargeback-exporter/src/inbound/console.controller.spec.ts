@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { NotFoundException } from '@nestjs/common';
-import { CONSOLE_DIR, ConsoleController } from './console.controller';
+import { CONSOLE_DIR, ConsoleController, UPLOT_DIR } from './console.controller';
 
 function served(controller: ConsoleController, name: string): { type: string; body: string } {
   const headers: Record<string, string> = {};
@@ -26,7 +26,7 @@ describe('the console static files', () => {
           (m) => m[1] ?? '',
         ),
       );
-    expect(linked).toEqual(['console.css', 'app.js']);
+    expect(linked).toEqual(['uPlot.min.css', 'console.css', 'uPlot.iife.min.js', 'app.js']);
     expect(imported.length).toBeGreaterThan(10);
     for (const name of new Set([...linked, ...imported]))
       expect([name, served(controller, name).type]).toEqual([
@@ -34,6 +34,17 @@ describe('the console static files', () => {
         name.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8',
       ]);
     expect(served(controller, 'index.html').body).toContain('<script type="module" src="/console/app.js">');
+  });
+
+  it("serves uPlot's browser build byte for byte from the installed package (no CDN)", () => {
+    const script = served(controller, 'uPlot.iife.min.js');
+    expect(script.body).toBe(readFileSync(path.join(UPLOT_DIR, 'uPlot.iife.min.js'), 'utf8'));
+    expect(script.body).toMatch(/var uPlot\s*=/);
+    expect(served(controller, 'uPlot.min.css').type).toBe('text/css; charset=utf-8');
+    const pkg = JSON.parse(readFileSync(path.join(UPLOT_DIR, '../package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect(pkg.version).toBe('1.6.32');
   });
 
   it('serves nothing but its own files, by name: no path reaches the file system', () => {

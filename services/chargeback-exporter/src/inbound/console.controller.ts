@@ -4,6 +4,9 @@ import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/
 
 /** The console's static files: beside src/ in the repository, copied beside the code by `npm run build`. */
 export const CONSOLE_DIR = path.resolve(__dirname, '../../console');
+/** uPlot's browser build (npm `uplot`), served under /console/ too: no CDN; `npm run build` copies it into dist/. */
+export const UPLOT_DIR = path.resolve(__dirname, '../../../../node_modules/uplot/dist');
+export const VENDOR_FILES = ['uPlot.iife.min.js', 'uPlot.min.css'];
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -29,14 +32,16 @@ interface StaticResponse {
  */
 @Controller('console')
 export class ConsoleController {
-  private readonly files = new Map<string, { type: string; body: Buffer }>(
-    readdirSync(CONSOLE_DIR)
+  private readonly files = new Map<string, { type: string; body: Buffer }>([
+    ...readdirSync(CONSOLE_DIR)
       .filter((name) => TYPES[path.extname(name)] !== undefined)
-      .map((name) => [
-        name,
-        { type: TYPES[path.extname(name)] ?? '', body: readFileSync(path.join(CONSOLE_DIR, name)) },
-      ]),
-  );
+      .map((name) => [name, ConsoleController.load(CONSOLE_DIR, name)] as const),
+    ...VENDOR_FILES.map((name) => [name, ConsoleController.load(UPLOT_DIR, name)] as const),
+  ]);
+
+  private static load(dir: string, name: string): { type: string; body: Buffer } {
+    return { type: TYPES[path.extname(name)] ?? '', body: readFileSync(path.join(dir, name)) };
+  }
 
   @Get()
   @Header('cache-control', 'no-cache')
