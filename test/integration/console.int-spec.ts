@@ -247,6 +247,14 @@ describe('the web console in a real browser (headless Chromium)', () => {
     expect(await testid(page, 'recon-delta')).toBe(signed(recon.delta_nanos));
     for (const [cls, nanos] of Object.entries(recon.open_by_class))
       expect(await testid(page, `recon-class-${cls}`)).toBe(signed(nanos));
+    const { days } = await api<{
+      days: { usage_date: string; provider: string; account_id: string; delta_nanos: string }[];
+    }>(`/v1/reconciliation/${PERIOD}/days`);
+    expect(days.length).toBeGreaterThan(0);
+    for (const day of days)
+      expect(await testid(page, `recon-day-${day.usage_date}-${day.provider}-${day.account_id}`)).toBe(
+        signed(day.delta_nanos),
+      );
     expect(await page.textContent('main')).toContain(ACCOUNT);
     await shot(page, 'reconciliation');
 

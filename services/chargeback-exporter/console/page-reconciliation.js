@@ -105,19 +105,59 @@ export function reconciliationView(r) {
   ];
 }
 
+function dayTable(days) {
+  return table(
+    [
+      { label: 'Day (UTC)', value: (d) => d.usage_date },
+      { label: 'Provider', value: (d) => d.provider },
+      { label: 'Account', value: (d) => d.account_id },
+      { label: 'Bill', num: true, value: (d) => usd(d.provider_nanos) },
+      { label: 'Ledger', num: true, value: (d) => usd(d.ledger_nanos) },
+      {
+        label: 'Difference',
+        num: true,
+        value: (d) => signed(d.delta_nanos),
+        testid: (d) => `recon-day-${d.usage_date}-${d.provider}-${d.account_id}`,
+      },
+      {
+        label: 'Within tolerance',
+        value: (d) =>
+          h(
+            'span',
+            { class: `state ${d.within_tolerance ? 'within-budget' : 'over-budget'}` },
+            d.within_tolerance ? 'yes' : `no: ${d.open_cells} of ${d.cells} cells`,
+          ),
+      },
+      {
+        label: 'Why it differs',
+        value: (d) =>
+          byClass(d.open_by_class)
+            .map((c) => `${className(c.cls)} ${signed(c.nanos)}`)
+            .join('; ') || '–',
+      },
+    ],
+    days,
+    { empty: 'No reconciled day yet.' },
+  );
+}
+
 /** Provider bills vs the ledger for the period (GET /v1/reconciliation/{period}; team tokens: their accounts). */
 export async function reconciliationPage(ctx) {
-  const r = await api(`/v1/reconciliation/${ctx.period}`);
+  const [r, { days }] = await Promise.all([
+    api(`/v1/reconciliation/${ctx.period}`),
+    api(`/v1/reconciliation/${ctx.period}/days`),
+  ]);
   return [
     h(
       'p',
       { class: 'scope' },
       'The provider bills (exports imported with ',
       h('code', {}, 'tally reconcile import'),
-      ' or fetched from the admin APIs) compared with the ledger per provider account, day and model. Each account is held to a monthly tolerance; the cells day by day: ',
+      ' or fetched from the admin APIs) compared with the ledger per provider account, day and model. Each account is held to a monthly tolerance, each day and model to a daily one; every cell: ',
       h('code', {}, 'tally reconcile status'),
       '.',
     ),
     ...reconciliationView(r),
+    ...(r.status === 'none' ? [] : [section('Day by day', dayTable(days))]),
   ];
 }

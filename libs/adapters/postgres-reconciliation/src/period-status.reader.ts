@@ -1,7 +1,9 @@
 import {
   accountLookups,
   periodReconciliationFromSums,
+  reconciliationDays,
   type PeriodReconciliation,
+  type ReconciliationDay,
 } from '@tokentally/domain-reconciliation';
 import { ProviderCostRepository } from './reconciliation.repository';
 import { ReconciliationRepository } from './reconciliation-results.repository';
@@ -38,5 +40,17 @@ export class ReconciliationStatusReader {
         ? {}
         : { visible: (provider: string, accountId: string) => teamOf(provider, accountId) === team }),
     });
+  }
+
+  /** The period day by day, per provider account (team tokens: their team's accounts). */
+  async days(period: string, team: string | undefined): Promise<ReconciliationDay[]> {
+    const [cells, accounts] = await Promise.all([
+      this.results.results(`${period}-01`, lastDay(period)),
+      team === undefined ? Promise.resolve([]) : this.costs.providerAccounts(),
+    ]);
+    const { teamOf } = accountLookups(accounts);
+    return reconciliationDays(
+      team === undefined ? cells : cells.filter((c) => teamOf(c.provider, c.accountId) === team),
+    );
   }
 }

@@ -14,3 +14,4 @@ export * from './period-status';
 export * from './project-scope';
 export * from './fetch/admin-api';
 export * from './importers/aws-cur-parquet';
+export * from './period-days';

@@ -16,6 +16,7 @@ import {
   periodReconciliationJson,
 } from '@tokentally/domain-reconciliation';
 import { CoverageRepository, ReconciliationStatusReader } from '@tokentally/adapters-postgres-reconciliation';
+import { toJsonValue } from '@tokentally/domain-chargeback';
 import type { z } from 'zod';
 import { ApiAccessGuard, teamScope, type ApiRequest } from './api-access.guard';
 import { PeriodParams } from './finance.routes';
@@ -43,6 +44,15 @@ export class CoverageController {
     if (request.caller?.role !== 'finance')
       throw new ForbiddenException('coverage is org-wide: finance tokens only');
     return coverageJson(await coverageReport(this.coverage, week ?? isoWeekOf(Date.now())));
+  }
+
+  @Get('v1/reconciliation/:period/days')
+  @UseGuards(ApiAccessGuard)
+  async getReconciliationDays(@Param() params: unknown, @Req() request: ApiRequest): Promise<unknown> {
+    const { period } = valid(PeriodParams, params);
+    if (!request.caller) throw new Error('ApiAccessGuard did not run');
+    const days = await this.status.days(period, teamScope(request.caller, undefined));
+    return toJsonValue({ period, days });
   }
 
   @Get('v1/reconciliation/:period')

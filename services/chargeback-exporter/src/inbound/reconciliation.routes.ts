@@ -33,6 +33,14 @@ export const reconciliationRoutes = (): RouteConfig[] => [
   },
   {
     method: 'get',
+    path: '/v1/reconciliation/{period}/days',
+    summary:
+      "The period's reconciliation day by day per provider account: bill vs ledger, within tolerance or not, open differences by class (team tokens: their team's accounts)",
+    request: { params: PeriodParams },
+    responses: { 200: json('days, oldest first; money as integer nano-USD strings'), ...errors },
+  },
+  {
+    method: 'get',
     path: '/v1/reconciliation/{period}',
     summary:
       "A period's reconciliation with the provider bills: provider total vs ledger per provider account, within the monthly tolerance or not, open differences by class (team tokens: their team's accounts)",
