@@ -39,7 +39,7 @@ describe('npm run demo', () => {
     );
     expect(output).toMatch(/Support reached 100% of its \d{4}-\d{2} budget .* on \d{4}-\d{2}-\d{2}/);
     // the provider's bill: one planted difference, named by class with its exact nanos
-    const planted = /planted: \d+ calls on (\d{4}-\d{2}-\d{2}) .* (\d+) nanos/.exec(output);
+    const planted = /planted: \d+ calls on (\d{4}-\d{2}-\d{2}) .*\), (\d+) nanos/.exec(output);
     expect(planted).not.toBeNull();
     expect(output).toMatch(/anthropic\/org-demo: provider .* BEYOND TOLERANCE/);
     expect(output).toContain(

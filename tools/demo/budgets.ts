@@ -25,8 +25,7 @@ export async function printBudgets(pool: Pool, period: string): Promise<void> {
       WHERE kind = 'budget_crossing' AND period = $1 ORDER BY alert_id, revision DESC`,
     [period],
   );
-  const asOfEnd = Date.parse(`${period}-01T00:00:00Z`);
-  const monthEnd = new Date(asOfEnd);
+  const monthEnd = new Date(`${period}-01T00:00:00Z`);
   monthEnd.setUTCMonth(monthEnd.getUTCMonth() + 1);
   let any = false;
   for (const team of teams) {
@@ -65,7 +64,7 @@ export async function printBudgets(pool: Pool, period: string): Promise<void> {
       const sent = live.find((a) => a.team_id === team.team_id && a.threshold_bp === crossing.threshold_bp);
       console.log(
         sent
-          ? `    the live detector's budget alert: ${sent.explanation}`
+          ? `    the live detector's alert, sent while the backfill was still arriving (it judges in event time, and SDK calls reached it before the HTTP ones): ${sent.explanation}`
           : `    (computed from the daily rollups: the live detector sent no ${crossing.threshold_bp / 100}% alert for this backfill)`,
       );
     }

@@ -118,7 +118,7 @@ export async function findJumpDay(
 
 function nextMonth(period: string): string {
   const [y, m] = period.split('-').map(Number);
-  return new Date(Date.UTC(y!, m!, 1)).toISOString().slice(0, 7);
+  return new Date(Date.UTC(y!, m, 1)).toISOString().slice(0, 7);
 }
 
 /** The jump day's decomposition against the usual same weekday, from the ledger's daily rollups. */
@@ -148,16 +148,23 @@ interface LiveAlert {
   kind: string;
   explanation: string;
   window_start: Date;
+  window_end: Date;
   observed_nanos: bigint;
   baseline_nanos: bigint;
-  drivers: { dimension: string; key: string; delta_nanos: string | number }[];
+  drivers: {
+    dimension: string;
+    key: string;
+    delta_nanos: string | number;
+    cause?: string;
+    template_version?: string | null;
+  }[];
 }
 
 /** The live detector's first spike alert for the team on that day (latest revision), if any. */
 async function liveAlert(pool: Pool, jump: JumpDay): Promise<{ alert?: LiveAlert; total: number }> {
   const at = new Date(`${jump.day}T00:00:00Z`);
   const { rows } = await pool.query<LiveAlert>(
-    `SELECT DISTINCT ON (alert_id) alert_id, kind, explanation, window_start, observed_nanos, baseline_nanos, drivers
+    `SELECT DISTINCT ON (alert_id) alert_id, kind, explanation, window_start, window_end, observed_nanos, baseline_nanos, drivers
        FROM tokentally.alerts
       WHERE team_id = $1 AND kind NOT IN ('budget_crossing', 'spend_drop', 'reconciliation_difference')
         AND window_start >= $2 AND window_start < $3
@@ -188,12 +195,18 @@ export async function printWhy(pool: Pool, period: string, previous: string): Pr
   const weekday = WEEKDAYS[new Date(`${jump.day}T00:00:00Z`).getUTCDay()];
   if (live.alert) {
     const a = live.alert;
-    console.log(`  the live anomaly detector fired (alert ${a.alert_id}, ${a.kind}):`);
-    console.log(`    ${a.explanation}`);
-    console.log(`    drivers:`);
-    for (const d of a.drivers) console.log(`      ${d.dimension} ${d.key}: ${d.delta_nanos} nanos`);
+    const hhmm = (at: Date) => at.toISOString().slice(11, 16);
     console.log(
-      `    drivers sum to ${BigInt(a.observed_nanos) - BigInt(a.baseline_nanos)} nanos = observed - baseline exactly`,
+      `  the live anomaly detector fired on ${jump.day}, ${hhmm(a.window_start)}-${hhmm(a.window_end)} UTC (alert ${a.alert_id}, ${a.kind}):`,
+    );
+    console.log(`    ${a.explanation}`);
+    console.log(`    drivers (nano-USD, exact):`);
+    for (const d of a.drivers)
+      console.log(
+        `      ${(d.cause ?? '').padEnd(12)} ${String(d.delta_nanos).padStart(16)}  ${d.dimension} ${d.key}${d.template_version ? ` (template ${d.template_version})` : ''}`,
+      );
+    console.log(
+      `    drivers sum to ${a.drivers.reduce((sum, x) => sum + BigInt(x.delta_nanos), 0n)} nanos = observed ${a.observed_nanos} - baseline ${a.baseline_nanos}: exactly`,
     );
   } else {
     console.log(
@@ -203,6 +216,9 @@ export async function printWhy(pool: Pool, period: string, previous: string): Pr
       `  computed instead with the detector's decomposition (libs/domain/anomaly) over the ledger's daily rollups: the alert that would have fired.`,
     );
   }
+  console.log(
+    `  the whole day, from the ledger's daily rollups with the same decomposition (vs the mean of the same weekday in the 4 weeks before):`,
+  );
   const d = await explainDay(pool, jump);
   const primary = d.primary;
   const share = primary ? Math.round(Math.abs(primary.share_bp) / 100) : 0;
