@@ -25,6 +25,28 @@ describe('npm run demo', () => {
     expect(output).toMatch(/Unattributed traffic: \$[\d,.]+, needs cleanup/);
     expect(output).toMatch(/exports: \.demo\/\d{4}-\d{2}\/statement\.csv/);
     expect(output).toMatch(/ledger matches generator: yes/);
+    // why: the day the jump began, in words, with drivers that sum exactly (live alert or computed, said which)
+    expect(output).toMatch(
+      /the live anomaly detector fired|computed instead with the detector's decomposition/,
+    );
+    expect(output).toMatch(
+      /Support \+\$[\d,.]+ on \d{4}-\d{2}-10 \(day 10\) vs a usual \w+day .*: \d+% from bigger prompts in workflow ticket-summary since template ticket-summary@v2/,
+    );
+    expect(output).toMatch(/drivers sum to -?\d+ nanos = observed \d+ - usual \d+: exactly/);
+    // budget crossings of Support: 80% with the burn-rate forecast, and 100%
+    expect(output).toMatch(
+      /Support reached 80% of its \d{4}-\d{2} budget \(\$[\d.]+ of \$8000\.00\) on \d{4}-\d{2}-\d{2}; on this pace Support crosses 100% on the \d+(st|nd|rd|th)/,
+    );
+    expect(output).toMatch(/Support reached 100% of its \d{4}-\d{2} budget .* on \d{4}-\d{2}-\d{2}/);
+    // the provider's bill: one planted difference, named by class with its exact nanos
+    const planted = /planted: \d+ calls on (\d{4}-\d{2}-\d{2}) .*\), (\d+) nanos/.exec(output);
+    expect(planted).not.toBeNull();
+    expect(output).toMatch(/anthropic\/org-demo: provider .* BEYOND TOLERANCE/);
+    expect(output).toContain(
+      `on ${planted?.[1]} the reconciler names: missing_in_ledger ${planted?.[2]} nanos = the planted difference, to the nano; other days: all matched`,
+    );
+    expect(output).toMatch(/unattributed: \$[\d,.]+ of \$[\d,.]+ = [\d.]+%/);
+    expect(output).toMatch(/http:\/\/127\.0\.0\.1:3305\/console\/#\/overview\?period=\d{4}-\d{2}/);
     // the demo's FOCUS exports pass the project's FOCUS 1.2 validator, metadata included
     const dir = path.join(ROOT, /exports: (\.demo\/\d{4}-\d{2})\//.exec(output)?.[1] ?? '.demo/none');
     const metadata = JSON.parse(readFileSync(path.join(dir, 'focus-metadata.json'), 'utf8')) as FocusMetadata;

@@ -6,7 +6,7 @@ import type { RawCallEvent } from '@tokentally/contracts';
  * written out by hand, and the demo's negotiated 10% Anthropic discount.
  */
 
-const PRICE: Record<
+export const PRICE: Record<
   string,
   { input: bigint; cacheRead: bigint; cacheWrite5m?: bigint; cacheWrite1h?: bigint; output: bigint }
 > = {

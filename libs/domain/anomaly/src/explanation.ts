@@ -41,6 +41,11 @@ function carrier(driver: Driver): string {
   return driver.template ? `${name} since template ${driver.template}` : name;
 }
 
+/** A driver in words, e.g. "bigger prompts in workflow weekly-digest since template v7". */
+export function driverPhrase(driver: Driver): string {
+  return `${cause(driver.factor, driver.nanos > 0)} in ${carrier(driver)}`;
+}
+
 function scopeName(scope: SeriesScope, teamName: string): string {
   return scope.dimension === 'team' ? teamName : `${teamName} ${scope.dimension} ${scope.value}`;
 }
@@ -64,5 +69,5 @@ export function describe(
   const head = `${scopeName(scope, teamName)} ${delta >= 0 ? '+' : '-'}${usd(delta)} ${window} vs a usual ${WEEKDAYS[end.getUTCDay()]}`;
   if (!primary || delta === 0) return head;
   const share = Math.round(Math.abs(primary.share_bp) / 100);
-  return `${head}: ${share}% from ${cause(primary.factor, primary.nanos > 0)} in ${carrier(primary)}`;
+  return `${head}: ${share}% from ${driverPhrase(primary)}`;
 }
