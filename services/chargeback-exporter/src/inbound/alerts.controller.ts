@@ -23,17 +23,11 @@ import {
 } from '@tokentally/domain-anomaly';
 import { toJsonValue } from '@tokentally/domain-chargeback';
 import { scopeDigest, weeklyDigest, type DigestSources } from '@tokentally/domain-digest';
-import type { z } from 'zod';
 import { ApiAccessGuard, teamScope, type ApiRequest } from './api-access.guard';
 import { AlertParams, AlertsQuery, DigestQuery, FeedbackBody } from './alerts.routes';
 import { DIGEST_SOURCES } from '../chargeback.tokens';
 import { OperatorMetrics } from '../operator.metrics';
-
-function valid<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new BadRequestException(result.error.issues[0]?.message ?? 'invalid parameter');
-  return result.data;
-}
+import { valid } from './route-validation';
 
 /** The finance API's caller as the operator use cases know it; recorded as `token:<role>[:<team>]`. */
 function operatorOf(request: ApiRequest): OperatorCaller {

@@ -16,18 +16,9 @@ import { BudgetRepository } from '@tokentally/adapters-postgres-budget';
 import { grantOverride, parseOverrideExpiry } from '@tokentally/domain-budget';
 import { statementOverrideOf, toJsonValue } from '@tokentally/domain-chargeback';
 import { parseDecimalToNanos } from '@tokentally/domain-money';
-import type { z } from 'zod';
 import { ApiAccessGuard, teamScope, type ApiRequest } from './api-access.guard';
 import { OverrideBody, OverridesQuery } from './budget-overrides.routes';
-
-function valid<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const result = schema.safeParse(value);
-  if (!result.success)
-    throw new BadRequestException(
-      result.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`),
-    );
-  return result.data;
-}
+import { validBody } from './route-validation';
 
 /** The HTTP twin of `tally budget override|overrides`, on the same use case (libs/domain/budget). */
 @Controller()
@@ -40,7 +31,7 @@ export class BudgetOverridesController {
   async grant(@Body() body: unknown, @Req() request: ApiRequest): Promise<unknown> {
     if (request.caller?.role !== 'finance')
       throw new ForbiddenException('overrides are granted by finance: finance tokens only');
-    const input = valid(OverrideBody, body);
+    const input = validBody(OverrideBody, body);
     const grantedBy = `token:finance${input.granted_by ? `:${input.granted_by}` : ''}`;
     const grant = await grantOverride(
       {
@@ -62,7 +53,7 @@ export class BudgetOverridesController {
 
   @Get('v1/budget/overrides')
   async list(@Query() query: unknown, @Req() request: ApiRequest): Promise<unknown> {
-    const { team, all } = valid(OverridesQuery, query);
+    const { team, all } = validBody(OverridesQuery, query);
     if (!request.caller) throw new Error('ApiAccessGuard did not run');
     const scope = teamScope(request.caller, team);
     const overrides = await this.budgets.overrides({

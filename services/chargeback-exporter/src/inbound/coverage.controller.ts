@@ -1,14 +1,4 @@
-import {
-  BadRequestException,
-  Controller,
-  ForbiddenException,
-  Get,
-  Inject,
-  Param,
-  Query,
-  Req,
-  UseGuards,
-} from '@nestjs/common';
+import { Controller, ForbiddenException, Get, Inject, Param, Query, Req, UseGuards } from '@nestjs/common';
 import {
   coverageJson,
   coverageReport,
@@ -17,16 +7,10 @@ import {
 } from '@tokentally/domain-reconciliation';
 import { CoverageRepository, ReconciliationStatusReader } from '@tokentally/adapters-postgres-reconciliation';
 import { toJsonValue } from '@tokentally/domain-chargeback';
-import type { z } from 'zod';
 import { ApiAccessGuard, teamScope, type ApiRequest } from './api-access.guard';
 import { PeriodParams } from './finance.routes';
 import { WeekQuery } from './reconciliation.routes';
-
-function valid<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new BadRequestException(result.error.issues[0]?.message ?? 'invalid parameter');
-  return result.data;
-}
+import { valid } from './route-validation';
 
 /** Coverage and reconciliation status for finance (libs/domain/reconciliation assembles, adapters read). */
 @Controller()

@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Controller,
   ForbiddenException,
   Get,
@@ -29,21 +28,15 @@ import {
 } from '@tokentally/domain-chargeback';
 import { explainTrace, PriceCatalog } from '@tokentally/domain-pricing';
 import { ChargebackRepository, LedgerRepository } from '@tokentally/adapters-postgres-ledger';
-import type { z } from 'zod';
 import { ApiAccessGuard, teamScope, type ApiRequest, type Caller } from './api-access.guard';
 import { ExportQuery, financeOpenApi, PeriodParams, TeamQuery, TraceParams } from './finance.routes';
 import { INSIGHTS_ROUTES } from './insights.routes';
 import { STATEMENT_SETTINGS, type StatementSettings } from '../chargeback.tokens';
 import { periodReconciliationJson } from '@tokentally/domain-reconciliation';
 import { ReconciliationStatusReader } from '@tokentally/adapters-postgres-reconciliation';
+import { valid } from './route-validation';
 
 /** Path or query parameters checked by their route schema: a 400 naming the first problem. */
-function valid<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new BadRequestException(result.error.issues[0]?.message ?? 'invalid parameter');
-  return result.data;
-}
-
 const callerOf = (request: ApiRequest): Caller => {
   if (!request.caller) throw new Error('ApiAccessGuard did not run');
   return request.caller;
