@@ -231,7 +231,7 @@ describe('the web console in a real browser (headless Chromium)', () => {
         expect(await item.textContent()).toContain(signed(String(d.delta_nanos)));
     }
     expect(await page.locator('section', { hasText: 'Resolved' }).textContent()).toContain(oldA.explanation);
-    const digestWeek = (await page.inputValue('#week')) as string;
+    const digestWeek = await page.inputValue('#week');
     const digest = await api<{ totals: { spend_nanos: string } }>(`/v1/digest?week=${digestWeek}`);
     expect(await testid(page, 'digest-spend')).toBe(usd(digest.totals.spend_nanos));
     await shot(page, 'anomalies');
