@@ -77,6 +77,25 @@ describe('AnomalyDetector', () => {
     ]);
   });
 
+  it('sees a dearer cost per request within two minutes by the intensity test, not by spend alone', () => {
+    // every call 60% dearer from START: 1.24x the spend of a 5-minute window two minutes in
+    const dearer = (t: number) => (during(t) ? { cost_nanos: 800_000_000, rate_card: 'openai:v2' } : {});
+    const runPrice = (params: DetectorParams) => {
+      const detector = new AnomalyDetector(params);
+      const alerts = [];
+      for (let t = MONDAY; t < START + 2 * HOUR_MS; t += MINUTE_MS) {
+        detector.ingest(minuteFacts(t, callsAt(t), dearer(t)));
+        alerts.push(...detector.advance());
+      }
+      return alerts.filter((a) => a.status === 'open');
+    };
+    const fast = runPrice(PARAMS);
+    expect(fast[0]).toMatchObject({ kind: 'price_change', scope: { key: 'team:search' } });
+    expect(fast[0]!.detected_at - START).toBeLessThanOrEqual(2 * MINUTE_MS);
+    const spendOnly = runPrice({ ...PARAMS, intensityWindowsMinutes: [] });
+    expect(spendOnly[0]!.detected_at - START).toBeGreaterThan(2 * MINUTE_MS);
+  });
+
   it('reports a drop (info) when the team goes silent', () => {
     const detector = new AnomalyDetector(PARAMS);
     const alerts = [];

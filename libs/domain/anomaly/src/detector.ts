@@ -12,9 +12,10 @@ import {
 } from './alert-lifecycle';
 import { DEFAULT_DETECTOR_PARAMS, type DetectorParams } from './detector-params';
 import { HOUR_MS, MINUTE_MS, SeasonalHistory, WEEK_MS } from './seasonal-history';
-import { inSeries, parseSeriesKey, seriesOfCell, type SeriesScope } from './series';
+import { inSeries, parseSeriesKey, type SeriesScope } from './series';
 import { PartitionWatermarks } from './watermark';
 import { TemplateMemory } from './template-memory';
+import { RecentWindows } from './recent-windows';
 
 export { DEFAULT_DETECTOR_PARAMS, type DetectorParams } from './detector-params';
 
@@ -55,12 +56,12 @@ export class AnomalyDetector {
   readonly clocks = new Map<string, TeamClock>();
   /** The instance's event time: the slowest partition assigned to it that still has records waiting. */
   readonly partitions = new PartitionWatermarks();
+  /** Closed minutes inside the longest window: cells per team, cheap sums per series. */
+  readonly windows: RecentWindows;
   /** Closed minutes still inside the longest window, per team. */
-  readonly recent = new Map<string, Map<number, Cells>>();
-  /** Spend and calls per series and closed minute, inside the longest window (cheap window sums). */
-  readonly recentTotals = new Map<string, Map<number, { nanos: number; requests: number; sq: number }>>();
+  readonly recent: Map<string, Map<number, Cells>>;
   /** Series seen per team inside the longest window. */
-  readonly recentSeries = new Map<string, Map<string, SeriesScope>>();
+  readonly recentSeries: Map<string, Map<string, SeriesScope>>;
   readonly incidents = new Map<string, Incident>();
   readonly suppressions = new Map<string, number>();
   readonly teamNames = new Map<string, string>();
@@ -69,7 +70,11 @@ export class AnomalyDetector {
   /** Minutes closed since the last drain, per team (what a state store must write). */
   readonly closedLog: { team: string; minute: number }[] = [];
 
-  constructor(readonly params: DetectorParams = DEFAULT_DETECTOR_PARAMS) {}
+  constructor(readonly params: DetectorParams = DEFAULT_DETECTOR_PARAMS) {
+    this.windows = new RecentWindows(this.history, params);
+    this.recent = this.windows.cells;
+    this.recentSeries = this.windows.series;
+  }
 
   clock(team: string): TeamClock {
     let clock = this.clocks.get(team);
@@ -140,50 +145,31 @@ export class AnomalyDetector {
     clock.open.delete(minute);
     clock.closedThrough = minute + MINUTE_MS;
     this.closedLog.push({ team, minute });
-    const longest = Math.max(...this.params.windowsMinutes) * MINUTE_MS;
+    const longest = this.longestMs();
     if (open && open.cells.size > 0) {
       this.templates.note(team, minute, open.cells);
       this.history.addMinute(team, minute, open.cells);
       this.remember(team, minute, open.cells);
     }
-    const byMinute = this.recent.get(team) ?? new Map<number, Cells>();
-    const seen = this.recentSeries.get(team) ?? new Map<string, SeriesScope>();
-    for (const m of byMinute.keys()) if (m <= minute - longest) byMinute.delete(m);
-    for (const key of seen.keys()) {
-      const totals = this.recentTotals.get(key);
-      for (const m of totals?.keys() ?? []) if (m <= minute - longest) totals?.delete(m);
-      if (!totals?.size && !this.incidents.has(`${key}|up`) && !this.incidents.has(`${key}|down`)) {
-        this.recentTotals.delete(key);
-        seen.delete(key);
-      }
-    }
+    this.windows.prune(
+      team,
+      minute - longest,
+      (key) => this.incidents.has(`${key}|up`) || this.incidents.has(`${key}|down`),
+    );
     if (minute % HOUR_MS === 0)
       this.history.prune(team, minute - (this.params.weeks * WEEK_MS + 2 * HOUR_MS));
-    return this.evaluate(team, byMinute, minute + MINUTE_MS);
+    return this.evaluate(team, this.recent.get(team) ?? new Map<number, Cells>(), minute + MINUTE_MS);
+  }
+
+  /** The longest window of either direction (what the windows must keep). */
+  longestMs(): number {
+    const p = this.params;
+    return Math.max(...p.windowsMinutes, ...p.intensityWindowsMinutes, ...p.dropWindowsMinutes) * MINUTE_MS;
   }
 
   /** A closed minute inside the windows (also how a state store puts one back after a restart). */
   remember(team: string, minute: number, cells: Cells): void {
-    let byMinute = this.recent.get(team);
-    if (!byMinute) this.recent.set(team, (byMinute = new Map<number, Cells>()));
-    let seen = this.recentSeries.get(team);
-    if (!seen) this.recentSeries.set(team, (seen = new Map<string, SeriesScope>()));
-    byMinute.set(minute, cells);
-    for (const cell of cells.values())
-      for (const s of seriesOfCell(team, cell)) {
-        seen.set(s.key, s);
-        let totals = this.recentTotals.get(s.key);
-        if (!totals)
-          this.recentTotals.set(
-            s.key,
-            (totals = new Map<number, { nanos: number; requests: number; sq: number }>()),
-          );
-        const entry = totals.get(minute) ?? { nanos: 0, requests: 0, sq: 0 };
-        entry.nanos += cell.cost_nanos;
-        entry.requests += cell.requests;
-        entry.sq += cell.cost_sq ?? 0;
-        totals.set(minute, entry);
-      }
+    this.windows.remember(team, minute, cells);
   }
 
   private evaluate(team: string, byMinute: Map<number, Cells>, end: number): AlertDecision[] {
@@ -198,7 +184,8 @@ export class AnomalyDetector {
     );
     for (const scope of ordered) {
       for (const direction of DIRECTIONS) {
-        // drops are judged every fifth minute: an outage is not a minute-by-minute matter
+        // drops are judged every fifth minute: an outage is not a minute-by-minute matter (and the
+        // baselines of every series for every drop window each minute would cost more than the calls)
         if (direction === 'down' && end % (5 * MINUTE_MS) !== 0 && !this.incidents.has(`${scope.key}|down`))
           continue;
         const key = `${scope.key}|${direction}`;
@@ -226,33 +213,49 @@ export class AnomalyDetector {
   ): Finding | undefined {
     const p = this.params;
     const windows =
-      direction === 'up' ? [...p.windowsMinutes].sort((a, b) => b - a) : [Math.max(...p.windowsMinutes)];
-    for (const minutes of windows) {
+      direction === 'up'
+        ? [...new Set([...p.windowsMinutes, ...p.intensityWindowsMinutes])]
+        : p.dropWindowsMinutes;
+    // the longest window that says so explains the incident best: try them longest first
+    for (const minutes of [...windows].sort((x, y) => y - x)) {
       const start = end - minutes * MINUTE_MS;
       if (start < (this.clocks.get(scope.team)?.since ?? Number.NEGATIVE_INFINITY)) continue;
-      let observed = 0;
-      let sq = 0;
-      for (const [m, entry] of this.recentTotals.get(scope.key) ?? []) {
-        if (m < start || m >= end) continue;
-        observed += entry.nanos;
-        sq += entry.sq;
-      }
+      const sums = this.windows.sum(scope.key, start, end);
+      const observed = sums.nanos;
       // an increase can never exceed what was spent: skip the baseline when even all of it is too little
       if (direction === 'up' && (observed * 60) / minutes < p.minImpactPerHourNanos) continue;
+      // intensity: cost per request against the same hour of past weeks, cell by cell
+      const intense = (x: number, v: number, m: number) =>
+        (x * 60) / minutes >= p.minImpactPerHourNanos &&
+        observed >= p.spikeRatio * (observed - x) &&
+        x >= p.noiseZ * Math.sqrt(v + m ** 2);
+      const intensityExcess =
+        direction === 'up' && p.intensityWindowsMinutes.includes(minutes)
+          ? intense(sums.ix, sums.iv, sums.im)
+            ? sums.ix
+            : 0
+          : 0;
+      const spendWindow = direction === 'down' || p.windowsMinutes.includes(minutes);
+      if (!spendWindow && intensityExcess === 0) continue;
       const baseline = this.history.baseline(scope.key, start, end, p, direction);
       if (!baseline) continue;
       // compound Poisson: the variance of a window's spend is the sum of its squared call costs (scaled
       // to the baseline's volume), so a few expensive calls are noisier than many cheap ones
       const callVariance =
-        observed > 0 ? sq * 1e18 * (Math.max(baseline.nanos, observed / p.spikeRatio) / observed) : 0;
+        observed > 0 ? sums.sq * 1e18 * (Math.max(baseline.nanos, observed / p.spikeRatio) / observed) : 0;
       const noise = Math.sqrt(callVariance + (1.4826 * baseline.mad) ** 2);
       const excess = direction === 'up' ? observed - baseline.nanos : baseline.nanos - observed;
-      const perHour = (excess * 60) / minutes;
       const ratioOk =
         direction === 'up'
           ? observed >= p.spikeRatio * baseline.nanos
           : observed <= p.dropRatio * baseline.nanos;
-      if (!ratioOk || perHour < p.minImpactPerHourNanos || excess < p.noiseZ * noise) continue;
+      const spend =
+        spendWindow &&
+        ratioOk &&
+        (excess * 60) / minutes >= p.minImpactPerHourNanos &&
+        excess >= p.noiseZ * noise;
+      if (!spend && intensityExcess === 0) continue;
+      const perHour = ((spend ? excess : intensityExcess) * 60) / minutes;
       const observedCells: Cells = new Map();
       for (const [m, cells] of byMinute)
         if (m >= start && m < end) mergeCells(observedCells, cells, 1, (c) => inSeries(scope, c));
