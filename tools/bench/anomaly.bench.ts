@@ -1,4 +1,9 @@
-import { AnomalyDetector, DEFAULT_DETECTOR_PARAMS, type AlertDecision } from '@tokentally/domain-anomaly';
+import {
+  AnomalyDetector,
+  DEFAULT_DETECTOR_PARAMS,
+  type AlertDecision,
+  type DetectorParams,
+} from '@tokentally/domain-anomaly';
 import { CORPUS_WEEKS, EXPECTED, corpus, type LabelledIncident } from './anomaly-corpus';
 
 const MIN = 60_000;
@@ -39,7 +44,9 @@ function matches(alert: AlertDecision, incident: LabelledIncident): boolean {
 
 function runSeed(seed: number): SeedFigures {
   const incidents: LabelledIncident[] = [];
-  const detector = new AnomalyDetector(DEFAULT_DETECTOR_PARAMS);
+  // ANOMALY_BENCH_PARAMS='{"noiseZ":5}' tries other parameters (on the tuning seed, then report on others)
+  const overrides = JSON.parse(process.env['ANOMALY_BENCH_PARAMS'] ?? '{}') as Partial<DetectorParams>;
+  const detector = new AnomalyDetector({ ...DEFAULT_DETECTOR_PARAMS, ...overrides });
   const alerts: AlertDecision[] = [];
   let events = 0;
   const started = process.hrtime.bigint();
@@ -73,6 +80,10 @@ function runSeed(seed: number): SeedFigures {
     slowest[incident.kind] = Math.max(slowest[incident.kind] ?? 0, first.detected_at - incident.start);
     const expected = EXPECTED[incident.kind];
     if (first.kind === expected.kind) driverCorrect++;
+    else if (process.env['ANOMALY_BENCH_VERBOSE'])
+      console.log(
+        `  driver: ${incident.kind}@${incident.team} alerted as ${first.kind}: ${first.explanation}`,
+      );
   }
   const series = detector.history.slots.size;
   const seriesDays = series * CORPUS_WEEKS * 7;

@@ -71,7 +71,7 @@ export class AnomalyDetector {
   readonly closedLog: { team: string; minute: number }[] = [];
 
   constructor(readonly params: DetectorParams = DEFAULT_DETECTOR_PARAMS) {
-    this.windows = new RecentWindows(this.history, params);
+    this.windows = new RecentWindows(this.history, params, this.longestMs() / MINUTE_MS);
     this.recent = this.windows.cells;
     this.recentSeries = this.windows.series;
   }
@@ -259,12 +259,14 @@ export class AnomalyDetector {
       const observedCells: Cells = new Map();
       for (const [m, cells] of byMinute)
         if (m >= start && m < end) mergeCells(observedCells, cells, 1, (c) => inSeries(scope, c));
-      const baselineNanos = Math.round(baseline.nanos);
+      // an intensity finding is explained against the usual cost of the calls made (traffic aside)
+      const expected = spend ? baseline.nanos : observed - intensityExcess;
+      const baselineNanos = Math.round(expected);
       const profile = this.history.profile(scope, start, end, baseline.medianWeek);
       let profileTotal = 0;
       for (const c of profile.values()) profileTotal += c.cost_nanos;
       const baselineCells: Cells = new Map();
-      if (profileTotal > 0) mergeCells(baselineCells, profile, baseline.nanos / profileTotal);
+      if (profileTotal > 0) mergeCells(baselineCells, profile, expected / profileTotal);
       this.templates.fillSeeded(scope.team, baselineCells, start);
       const decomposition = decompose(observedCells, baselineCells, baselineNanos);
       const explanation = describe(

@@ -1,5 +1,5 @@
 import type { Cells } from './call-fact';
-import type { SeasonalHistory } from './seasonal-history';
+import { MINUTE_MS, type SeasonalHistory } from './seasonal-history';
 import { seriesOfCell, type SeriesScope } from './series';
 import { unitCostExcess, type UnitCostParams } from './unit-cost';
 
@@ -23,15 +23,37 @@ export interface WindowSums extends MinuteTotals {
   minutes: number;
 }
 
+const FIELDS = 6; // nanos, requests, sq, ix, iv, im
+
+/**
+ * One series' closed minutes as a ring of `size` minutes: six numbers a minute in one Float64Array
+ * and the minute each slot holds (-1: empty), so a window sum reads at most its own minutes and a
+ * minute costs no object.
+ */
+class SeriesRing {
+  readonly values: Float64Array;
+  readonly stamps: Float64Array;
+  count = 0;
+  constructor(readonly size: number) {
+    this.values = new Float64Array(size * FIELDS);
+    this.stamps = new Float64Array(size).fill(-1);
+  }
+  slot(minuteIndex: number): number {
+    return ((minuteIndex % this.size) + this.size) % this.size;
+  }
+}
+
 /** Closed minutes inside the longest window: per team its cells, per series its totals. */
 export class RecentWindows {
   readonly cells = new Map<string, Map<number, Cells>>();
-  readonly totals = new Map<string, Map<number, MinuteTotals>>();
+  private readonly rings = new Map<string, SeriesRing>();
   readonly series = new Map<string, Map<string, SeriesScope>>();
 
   constructor(
     private readonly history: SeasonalHistory,
     private readonly params: UnitCostParams,
+    /** Minutes the longest window spans (the ring's length). */
+    private readonly longestMinutes: number,
   ) {}
 
   remember(team: string, minute: number, cells: Cells): void {
@@ -42,21 +64,28 @@ export class RecentWindows {
     byMinute.set(minute, cells);
     const hours = this.history.hours.get(team);
     const pastCells = (hour: number) => hours?.get(hour);
+    const index = minute / MINUTE_MS;
     for (const [key, cell] of cells) {
       const unit = unitCostExcess(pastCells, key, cell, minute, this.params);
       for (const s of seriesOfCell(team, cell)) {
         seen.set(s.key, s);
-        let totals = this.totals.get(s.key);
-        if (!totals) this.totals.set(s.key, (totals = new Map<number, MinuteTotals>()));
-        let entry = totals.get(minute);
-        if (!entry) totals.set(minute, (entry = zero()));
-        entry.nanos += cell.cost_nanos;
-        entry.requests += cell.requests;
-        entry.sq += cell.cost_sq ?? 0;
+        let ring = this.rings.get(s.key);
+        if (!ring) this.rings.set(s.key, (ring = new SeriesRing(this.longestMinutes + 1)));
+        const slot = ring.slot(index);
+        const at = slot * FIELDS;
+        if (ring.stamps[slot] !== index) {
+          if (ring.stamps[slot] === -1) ring.count++;
+          ring.stamps[slot] = index;
+          ring.values.fill(0, at, at + FIELDS);
+        }
+        const v = ring.values;
+        v[at] += cell.cost_nanos;
+        v[at + 1] += cell.requests;
+        v[at + 2] += cell.cost_sq ?? 0;
         if (unit) {
-          entry.ix += unit.excess;
-          entry.iv += unit.variance;
-          entry.im += unit.spread;
+          v[at + 3] += unit.excess;
+          v[at + 4] += unit.variance;
+          v[at + 5] += unit.spread;
         }
       }
     }
@@ -67,27 +96,40 @@ export class RecentWindows {
     const byMinute = this.cells.get(team);
     for (const m of byMinute?.keys() ?? []) if (m <= before) byMinute?.delete(m);
     const seen = this.series.get(team);
+    const last = before / MINUTE_MS;
     for (const key of seen?.keys() ?? []) {
-      const totals = this.totals.get(key);
-      for (const m of totals?.keys() ?? []) if (m <= before) totals?.delete(m);
-      if (!totals?.size && !keep(key)) {
-        this.totals.delete(key);
+      const ring = this.rings.get(key);
+      if (ring)
+        for (let slot = 0; slot < ring.size && ring.count > 0; slot++) {
+          const stamp = ring.stamps[slot]!;
+          if (stamp !== -1 && stamp <= last) {
+            ring.stamps[slot] = -1;
+            ring.count--;
+          }
+        }
+      if (!ring?.count && !keep(key)) {
+        this.rings.delete(key);
         seen?.delete(key);
       }
     }
   }
 
-  /** Sums of a series over [start, end). */
+  /** Sums of a series over [start, end) (minutes older than the ring are gone). */
   sum(seriesKey: string, start: number, end: number): WindowSums {
     const out: WindowSums = { ...zero(), minutes: 0 };
-    for (const [m, e] of this.totals.get(seriesKey) ?? []) {
-      if (m < start || m >= end) continue;
-      out.nanos += e.nanos;
-      out.requests += e.requests;
-      out.sq += e.sq;
-      out.ix += e.ix;
-      out.iv += e.iv;
-      out.im += e.im;
+    const ring = this.rings.get(seriesKey);
+    if (!ring) return out;
+    const v = ring.values;
+    for (let index = start / MINUTE_MS; index < end / MINUTE_MS; index++) {
+      const slot = ring.slot(index);
+      if (ring.stamps[slot] !== index) continue;
+      const at = slot * FIELDS;
+      out.nanos += v[at]!;
+      out.requests += v[at + 1]!;
+      out.sq += v[at + 2]!;
+      out.ix += v[at + 3]!;
+      out.iv += v[at + 4]!;
+      out.im += v[at + 5]!;
       out.minutes++;
     }
     return out;
