@@ -21,6 +21,7 @@ export function detectorParamsOf(config: Config): DetectorParams {
     spikeRatio: config.ANOMALY_SPIKE_RATIO,
     minImpactPerHourNanos: Number(parseDecimalToNanos(config.ANOMALY_MIN_IMPACT_USD_PER_HOUR)),
     noiseZ: config.ANOMALY_NOISE_Z,
+    longNoiseZ: config.ANOMALY_NOISE_Z_LONG,
     dropRatio: config.ANOMALY_DROP_RATIO,
     windowsMinutes: config.ANOMALY_WINDOWS_MINUTES,
     intensityWindowsMinutes: config.ANOMALY_INTENSITY_WINDOWS_MINUTES,

@@ -45,6 +45,11 @@ const anomalyEnv = {
     .positive()
     .default(4)
     .describe('... and an excess of at least this many times the window noise (calls and weekly spread)'),
+  ANOMALY_NOISE_Z_LONG: z.coerce
+    .number()
+    .positive()
+    .default(5)
+    .describe('ANOMALY_NOISE_Z of the spend test on windows longer than 15 minutes'),
   ANOMALY_DROP_RATIO: z.coerce
     .number()
     .positive()

@@ -12,6 +12,11 @@ export interface DetectorParams extends BaselineParams, LifecycleParams {
   /** ... and the excess >= noiseZ x the noise of the window (Poisson on calls plus weekly spread). */
   noiseZ: number;
   /**
+   * noiseZ of the spend test on windows longer than 15 minutes: an hour's total drifts more than its
+   * calls and weekly spread say (growth, a busy afternoon), and it is judged sixty times an hour.
+   */
+  longNoiseZ: number;
+  /**
    * Windows (minutes) of the intensity test: cost per request, cell by cell and by model mix, against
    * the same hour of past weeks, with the same ratio, impact floor and noiseZ.
    */
@@ -41,6 +46,7 @@ export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
   spikeRatio: 1.5,
   minImpactPerHourNanos: 20_000_000_000,
   noiseZ: 4,
+  longNoiseZ: 5,
   intensityWindowsMinutes: [2, 5, 15],
   unitCostCvFloor: 0.25,
   dropRatio: 0.5,

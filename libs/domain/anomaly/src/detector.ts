@@ -253,7 +253,7 @@ export class AnomalyDetector {
         spendWindow &&
         ratioOk &&
         (excess * 60) / minutes >= p.minImpactPerHourNanos &&
-        excess >= p.noiseZ * noise;
+        excess >= (minutes > 15 ? p.longNoiseZ : p.noiseZ) * noise;
       if (!spend && intensityExcess === 0) continue;
       const perHour = ((spend ? excess : intensityExcess) * 60) / minutes;
       const observedCells: Cells = new Map();
