@@ -56,6 +56,14 @@ function runSeed(seed: number): SeedFigures {
     alerts.push(...detector.advance());
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (process.env['ANOMALY_BENCH_VERBOSE']) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const m = process.memoryUsage();
+    console.log(
+      `  memory: heap used ${(m.heapUsed / 1_048_576).toFixed(0)} MB of ${(m.heapTotal / 1_048_576).toFixed(0)} MB, ` +
+        `rss ${(m.rss / 1_048_576).toFixed(0)} MB, series ${detector.history.slots.size}, closedLog ${detector.closedLog.length}`,
+    );
+  }
   const opened = alerts.filter((a) => a.status === 'open');
   const exact = alerts.every(
     (a) => a.decomposition.drivers.reduce((s, d) => s + d.nanos, 0) === a.decomposition.delta_nanos,

@@ -79,13 +79,13 @@ export class RecentWindows {
           ring.values.fill(0, at, at + FIELDS);
         }
         const v = ring.values;
-        v[at] += cell.cost_nanos;
-        v[at + 1] += cell.requests;
-        v[at + 2] += cell.cost_sq ?? 0;
+        v[at] = v[at]! + cell.cost_nanos;
+        v[at + 1] = v[at + 1]! + cell.requests;
+        v[at + 2] = v[at + 2]! + (cell.cost_sq ?? 0);
         if (unit) {
-          v[at + 3] += unit.excess;
-          v[at + 4] += unit.variance;
-          v[at + 5] += unit.spread;
+          v[at + 3] = v[at + 3]! + unit.excess;
+          v[at + 4] = v[at + 4]! + unit.variance;
+          v[at + 5] = v[at + 5]! + unit.spread;
         }
       }
     }
