@@ -131,4 +131,43 @@ describe('AnomalyDetector', () => {
     }
     expect(opened.filter((a) => a.status === 'open')).toHaveLength(1);
   });
+
+  it('feedback on an alert already resolved suppresses repeats of its series and direction', () => {
+    const twice = (t: number) =>
+      during(t) || (t >= START + 3 * HOUR_MS && t < START + 4 * HOUR_MS) ? minuteFacts(t, 12, {}, 'x') : [];
+    const runWith = (giveFeedback: boolean) => {
+      const detector = new AnomalyDetector(PARAMS);
+      const alerts = [];
+      for (let t = MONDAY; t < START + 5 * HOUR_MS; t += MINUTE_MS) {
+        detector.ingest([...minuteFacts(t, callsAt(t)), ...twice(t)]);
+        for (const alert of detector.advance()) {
+          alerts.push(alert);
+          // given once the incident is over: no open incident holds the id any more
+          if (
+            giveFeedback &&
+            alert.status === 'resolved' &&
+            alerts.filter((a) => a.status === 'resolved').length === 1
+          )
+            expect(
+              detector.feedback(alert.alert_id, 'expected', undefined, {
+                series: alert.scope.key,
+                direction: 'up',
+                detected_at: alert.detected_at,
+              }),
+            ).toBe(true);
+        }
+      }
+      return alerts.filter((a) => a.status === 'open');
+    };
+    expect(runWith(false)).toHaveLength(2);
+    const opened = runWith(true);
+    expect(opened).toHaveLength(1);
+    expect(opened[0]!.detected_at).toBeLessThan(START + HOUR_MS);
+  });
+
+  it('feedback on an unknown alert id without its scope changes nothing', () => {
+    const detector = new AnomalyDetector(PARAMS);
+    expect(detector.feedback('al_unknown', 'planned')).toBe(false);
+    expect(detector.suppressions.size).toBe(0);
+  });
 });

@@ -289,8 +289,18 @@ export class AnomalyDetector {
     return undefined;
   }
 
-  /** Feedback on an alert: the open incident goes quiet and the scope does not page again for a while. */
-  feedback(alertId: string, verdict: FeedbackVerdict, at?: number): boolean {
+  /**
+   * Feedback on an alert: the open incident goes quiet and the scope does not page again for a while.
+   * An alert no longer open (resolved, or from before a restart) is found by `known` (its series,
+   * direction and last decision, from the alerts table): its scope and direction are suppressed from
+   * the later of that decision and the team's event time.
+   */
+  feedback(
+    alertId: string,
+    verdict: FeedbackVerdict,
+    at?: number,
+    known?: { series: string; direction: Direction; detected_at: number },
+  ): boolean {
     for (const [key, incident] of this.incidents) {
       if (incident.alert_id !== alertId) continue;
       this.incidents.set(key, { ...incident, muted: true });
@@ -298,6 +308,12 @@ export class AnomalyDetector {
       this.suppressions.set(key, (at ?? incident.last.detected_at) + suppressionMs(verdict));
       return true;
     }
-    return false;
+    if (!known) return false;
+    const key = `${known.series}|${known.direction}`;
+    const team = parseSeriesKey(known.series).team;
+    const closed = this.clocks.get(team)?.closedThrough ?? Number.NEGATIVE_INFINITY;
+    const until = Math.max(at ?? known.detected_at, closed) + suppressionMs(verdict);
+    this.suppressions.set(key, Math.max(this.suppressions.get(key) ?? Number.NEGATIVE_INFINITY, until));
+    return true;
   }
 }
