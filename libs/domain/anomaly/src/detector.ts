@@ -70,7 +70,14 @@ export class AnomalyDetector {
   /** Minutes closed since the last drain, per team (what a state store must write). */
   readonly closedLog: { team: string; minute: number }[] = [];
 
+  /** Window lengths of each direction, ascending. */
+  private readonly upWindows: number[];
+  private readonly downWindows: number[];
+
   constructor(readonly params: DetectorParams = DEFAULT_DETECTOR_PARAMS) {
+    const up = new Set([...params.windowsMinutes, ...params.intensityWindowsMinutes]);
+    this.upWindows = [...up].sort((x, y) => x - y);
+    this.downWindows = [...new Set(params.dropWindowsMinutes)].sort((x, y) => x - y);
     this.windows = new RecentWindows(this.history, params, this.longestMs() / MINUTE_MS);
     this.recent = this.windows.cells;
     this.recentSeries = this.windows.series;
@@ -212,15 +219,14 @@ export class AnomalyDetector {
     direction: Direction,
   ): Finding | undefined {
     const p = this.params;
-    const windows =
-      direction === 'up'
-        ? [...new Set([...p.windowsMinutes, ...p.intensityWindowsMinutes])]
-        : p.dropWindowsMinutes;
     // the longest window that says so explains the incident best: try them longest first
-    for (const minutes of [...windows].sort((x, y) => y - x)) {
+    const ascending = direction === 'up' ? this.upWindows : this.downWindows;
+    const allSums = this.windows.sumsEnding(scope.key, end, ascending);
+    for (let w = ascending.length - 1; w >= 0; w--) {
+      const minutes = ascending[w]!;
       const start = end - minutes * MINUTE_MS;
       if (start < (this.clocks.get(scope.team)?.since ?? Number.NEGATIVE_INFINITY)) continue;
-      const sums = this.windows.sum(scope.key, start, end);
+      const sums = allSums[w]!;
       const observed = sums.nanos;
       // an increase can never exceed what was spent: skip the baseline when even all of it is too little
       if (direction === 'up' && (observed * 60) / minutes < p.minImpactPerHourNanos) continue;

@@ -116,21 +116,34 @@ export class RecentWindows {
 
   /** Sums of a series over [start, end) (minutes older than the ring are gone). */
   sum(seriesKey: string, start: number, end: number): WindowSums {
-    const out: WindowSums = { ...zero(), minutes: 0 };
+    return this.sumsEnding(seriesKey, end, [(end - start) / MINUTE_MS])[0]!;
+  }
+
+  /**
+   * Sums of a series over windows of `lengths` minutes (ascending) all ending at `end`, in one pass
+   * back from `end` over the longest (each window extends the previous one).
+   */
+  sumsEnding(seriesKey: string, end: number, lengths: readonly number[]): WindowSums[] {
+    const out: WindowSums[] = [];
+    const acc: WindowSums = { ...zero(), minutes: 0 };
     const ring = this.rings.get(seriesKey);
-    if (!ring) return out;
-    const v = ring.values;
-    for (let index = start / MINUTE_MS; index < end / MINUTE_MS; index++) {
-      const slot = ring.slot(index);
-      if (ring.stamps[slot] !== index) continue;
-      const at = slot * FIELDS;
-      out.nanos += v[at]!;
-      out.requests += v[at + 1]!;
-      out.sq += v[at + 2]!;
-      out.ix += v[at + 3]!;
-      out.iv += v[at + 4]!;
-      out.im += v[at + 5]!;
-      out.minutes++;
+    const last = end / MINUTE_MS - 1;
+    let index = last;
+    for (const length of lengths) {
+      for (; ring && index > last - length; index--) {
+        const slot = ring.slot(index);
+        if (ring.stamps[slot] !== index) continue;
+        const at = slot * FIELDS;
+        const v = ring.values;
+        acc.nanos += v[at]!;
+        acc.requests += v[at + 1]!;
+        acc.sq += v[at + 2]!;
+        acc.ix += v[at + 3]!;
+        acc.iv += v[at + 4]!;
+        acc.im += v[at + 5]!;
+        acc.minutes++;
+      }
+      out.push({ ...acc });
     }
     return out;
   }
