@@ -1,6 +1,5 @@
-import { addFact, mergeCells, type CallFact, type CellAggregate, type Cells } from './call-fact';
-import { decompose } from './decomposition';
-import { describe } from './explanation';
+import { addFact, type CallFact, type CellAggregate, type Cells } from './call-fact';
+import { explainFinding } from './finding';
 import {
   stepIncident,
   suppressionMs,
@@ -12,7 +11,7 @@ import {
 } from './alert-lifecycle';
 import { DEFAULT_DETECTOR_PARAMS, type DetectorParams } from './detector-params';
 import { HOUR_MS, MINUTE_MS, SeasonalHistory, WEEK_MS } from './seasonal-history';
-import { inSeries, parseSeriesKey, type SeriesScope } from './series';
+import { parseSeriesKey, type SeriesScope } from './series';
 import { PartitionWatermarks } from './watermark';
 import { TemplateMemory } from './template-memory';
 import { RecentWindows } from './recent-windows';
@@ -262,35 +261,22 @@ export class AnomalyDetector {
         excess >= (minutes > 15 ? p.longNoiseZ : p.noiseZ) * noise;
       if (!spend && intensityExcess === 0) continue;
       const perHour = ((spend ? excess : intensityExcess) * 60) / minutes;
-      const observedCells: Cells = new Map();
-      for (const [m, cells] of byMinute)
-        if (m >= start && m < end) mergeCells(observedCells, cells, 1, (c) => inSeries(scope, c));
       // an intensity finding is explained against the usual cost of the calls made (traffic aside)
-      const expected = spend ? baseline.nanos : observed - intensityExcess;
-      const baselineNanos = Math.round(expected);
-      const profile = this.history.profile(scope, start, end, baseline.medianWeek);
-      let profileTotal = 0;
-      for (const c of profile.values()) profileTotal += c.cost_nanos;
-      const baselineCells: Cells = new Map();
-      if (profileTotal > 0) mergeCells(baselineCells, profile, expected / profileTotal);
-      this.templates.fillSeeded(scope.team, baselineCells, start);
-      const decomposition = decompose(observedCells, baselineCells, baselineNanos);
-      const explanation = describe(
-        scope,
-        this.teamNames.get(scope.team) ?? scope.team,
-        decomposition,
-        start,
-        end,
+      return explainFinding(
+        {
+          scope,
+          teamName: this.teamNames.get(scope.team) ?? scope.team,
+          direction,
+          start,
+          end,
+          byMinute,
+          expected: spend ? baseline.nanos : observed - intensityExcess,
+          medianWeek: baseline.medianWeek,
+          excessPerHour: perHour,
+        },
+        this.history,
+        this.templates,
       );
-      return {
-        scope,
-        direction,
-        window_start: start,
-        window_end: end,
-        decomposition,
-        explanation,
-        excessPerHour: perHour,
-      };
     }
     return undefined;
   }
