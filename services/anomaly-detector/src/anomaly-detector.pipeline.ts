@@ -5,6 +5,17 @@ import type { AvroProducer, BatchContext, ConsumedRecord } from '@tokentally/pla
 import type { Logger } from '@tokentally/platform-observability';
 import type { AnomalyDetectorMetrics } from './anomaly-detector.metrics';
 import { callFactOf } from './inbound/call-fact.mapper';
+
+/** Alert kinds the detector raises on a series (feedback on them suppresses that series). */
+const SERIES_KINDS = new Set([
+  'traffic_spike',
+  'prompt_growth',
+  'model_mix_shift',
+  'retry_storm',
+  'price_change',
+  'new_feature',
+  'spend_drop',
+]);
 import { alertEventOf } from './outbound/alert-event.mapper';
 import type { BudgetChecker } from './outbound/budget.checker';
 import type { DetectorStateStore } from './outbound/detector-state.store';
@@ -124,8 +135,22 @@ export class AnomalyDetectorPipeline {
   private async applyFeedback(): Promise<void> {
     const rows = await this.alerts.feedbackSince(this.lastFeedbackPoll);
     for (const row of rows) {
-      if ((FEEDBACK_VERDICTS as readonly string[]).includes(row.verdict))
-        this.detector.feedback(row.alert_id, row.verdict as FeedbackVerdict);
+      if ((FEEDBACK_VERDICTS as readonly string[]).includes(row.verdict)) {
+        // budget crossings and reconciliation differences are not series incidents: stored only
+        const seriesAlert = row.series && row.kind && SERIES_KINDS.has(row.kind) && row.detected_at;
+        this.detector.feedback(
+          row.alert_id,
+          row.verdict as FeedbackVerdict,
+          undefined,
+          seriesAlert
+            ? {
+                series: row.series!,
+                direction: row.kind === 'spend_drop' ? 'down' : 'up',
+                detected_at: row.detected_at!.getTime(),
+              }
+            : undefined,
+        );
+      }
       this.lastFeedbackPoll = row.created_at;
     }
   }

@@ -45,13 +45,31 @@ const anomalyEnv = {
     .positive()
     .default(4)
     .describe('... and an excess of at least this many times the window noise (calls and weekly spread)'),
+  ANOMALY_NOISE_Z_LONG: z.coerce
+    .number()
+    .positive()
+    .default(5)
+    .describe('ANOMALY_NOISE_Z of the spend test on windows longer than 15 minutes'),
   ANOMALY_DROP_RATIO: z.coerce
     .number()
     .positive()
     .max(1)
     .default(0.5)
-    .describe('A drop (info): spend over the hour at most this fraction of its baseline'),
-  ANOMALY_WINDOWS_MINUTES: intList('5,60', 'Sliding windows evaluated at every closed minute, in minutes'),
+    .describe('A drop (info): spend over a drop window at most this fraction of its baseline'),
+  ANOMALY_WINDOWS_MINUTES: intList('5,60', 'Spend-test windows evaluated at every closed minute, in minutes'),
+  ANOMALY_INTENSITY_WINDOWS_MINUTES: intList(
+    '2,5,15',
+    'Intensity-test windows (cost per request, cell by cell, vs the same hour of past weeks), in minutes',
+  ),
+  ANOMALY_DROP_WINDOWS_MINUTES: intList(
+    '15,60',
+    'Windows a drop is judged over at every closed minute, in minutes',
+  ),
+  ANOMALY_UNIT_COST_CV_FLOOR: z.coerce
+    .number()
+    .positive()
+    .default(0.25)
+    .describe('Least per-call spread of a cell cost the intensity test assumes (fraction of its usual cost)'),
   ANOMALY_BASELINE_WEEKS: positiveInt(4, 'Weeks of history a seasonal baseline looks back on'),
   ANOMALY_MIN_WEEKS: positiveInt(2, 'Fewest weeks of history before a series is judged at all'),
   ANOMALY_LATENESS_MS: nonNegativeInt(

@@ -126,10 +126,20 @@ export class AlertsRepository {
     }
   }
 
-  /** Feedback given after `since` (wall clock of the insert), for the detector to apply. */
-  async feedbackSince(since: Date): Promise<{ alert_id: string; verdict: string; created_at: Date }[]> {
-    const { rows } = await this.pool.query<{ alert_id: string; verdict: string; created_at: Date }>(
-      'SELECT alert_id, verdict, created_at FROM tokentally.alert_feedback WHERE created_at > $1 ORDER BY created_at',
+  /**
+   * Feedback given after `since` (wall clock of the insert), for the detector to apply, with the
+   * alert's series, kind and latest decision (event time), so feedback on an alert that is no longer
+   * open still suppresses its scope.
+   */
+  async feedbackSince(since: Date): Promise<FeedbackRow[]> {
+    const { rows } = await this.pool.query<FeedbackRow>(
+      `SELECT f.alert_id, f.verdict, f.created_at, a.series, a.kind, a.detected_at
+         FROM tokentally.alert_feedback f
+         LEFT JOIN LATERAL (
+           SELECT series, kind, detected_at FROM tokentally.alerts
+            WHERE alert_id = f.alert_id ORDER BY revision DESC LIMIT 1
+         ) a ON true
+        WHERE f.created_at > $1 ORDER BY f.created_at`,
       [since],
     );
     return rows;
@@ -208,4 +218,14 @@ export interface HourlyRollupRow {
   output_tokens: bigint;
   input_nanos: bigint;
   total_nanos: bigint;
+}
+
+export interface FeedbackRow {
+  alert_id: string;
+  verdict: string;
+  created_at: Date;
+  /** Of the alert's latest revision (null when the alert is unknown here). */
+  series: string | null;
+  kind: string | null;
+  detected_at: Date | null;
 }

@@ -77,6 +77,25 @@ describe('AnomalyDetector', () => {
     ]);
   });
 
+  it('sees a dearer cost per request within two minutes by the intensity test, not by spend alone', () => {
+    // every call 60% dearer from START: 1.24x the spend of a 5-minute window two minutes in
+    const dearer = (t: number) => (during(t) ? { cost_nanos: 800_000_000, rate_card: 'openai:v2' } : {});
+    const runPrice = (params: DetectorParams) => {
+      const detector = new AnomalyDetector(params);
+      const alerts = [];
+      for (let t = MONDAY; t < START + 2 * HOUR_MS; t += MINUTE_MS) {
+        detector.ingest(minuteFacts(t, callsAt(t), dearer(t)));
+        alerts.push(...detector.advance());
+      }
+      return alerts.filter((a) => a.status === 'open');
+    };
+    const fast = runPrice(PARAMS);
+    expect(fast[0]).toMatchObject({ kind: 'price_change', scope: { key: 'team:search' } });
+    expect(fast[0]!.detected_at - START).toBeLessThanOrEqual(2 * MINUTE_MS);
+    const spendOnly = runPrice({ ...PARAMS, intensityWindowsMinutes: [] });
+    expect(spendOnly[0]!.detected_at - START).toBeGreaterThan(2 * MINUTE_MS);
+  });
+
   it('reports a drop (info) when the team goes silent', () => {
     const detector = new AnomalyDetector(PARAMS);
     const alerts = [];
@@ -111,5 +130,44 @@ describe('AnomalyDetector', () => {
       }
     }
     expect(opened.filter((a) => a.status === 'open')).toHaveLength(1);
+  });
+
+  it('feedback on an alert already resolved suppresses repeats of its series and direction', () => {
+    const twice = (t: number) =>
+      during(t) || (t >= START + 3 * HOUR_MS && t < START + 4 * HOUR_MS) ? minuteFacts(t, 12, {}, 'x') : [];
+    const runWith = (giveFeedback: boolean) => {
+      const detector = new AnomalyDetector(PARAMS);
+      const alerts = [];
+      for (let t = MONDAY; t < START + 5 * HOUR_MS; t += MINUTE_MS) {
+        detector.ingest([...minuteFacts(t, callsAt(t)), ...twice(t)]);
+        for (const alert of detector.advance()) {
+          alerts.push(alert);
+          // given once the incident is over: no open incident holds the id any more
+          if (
+            giveFeedback &&
+            alert.status === 'resolved' &&
+            alerts.filter((a) => a.status === 'resolved').length === 1
+          )
+            expect(
+              detector.feedback(alert.alert_id, 'expected', undefined, {
+                series: alert.scope.key,
+                direction: 'up',
+                detected_at: alert.detected_at,
+              }),
+            ).toBe(true);
+        }
+      }
+      return alerts.filter((a) => a.status === 'open');
+    };
+    expect(runWith(false)).toHaveLength(2);
+    const opened = runWith(true);
+    expect(opened).toHaveLength(1);
+    expect(opened[0]!.detected_at).toBeLessThan(START + HOUR_MS);
+  });
+
+  it('feedback on an unknown alert id without its scope changes nothing', () => {
+    const detector = new AnomalyDetector(PARAMS);
+    expect(detector.feedback('al_unknown', 'planned')).toBe(false);
+    expect(detector.suppressions.size).toBe(0);
   });
 });

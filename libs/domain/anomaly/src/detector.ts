@@ -1,6 +1,5 @@
-import { addFact, mergeCells, type CallFact, type CellAggregate, type Cells } from './call-fact';
-import { decompose } from './decomposition';
-import { describe } from './explanation';
+import { addFact, type CallFact, type CellAggregate, type Cells } from './call-fact';
+import { explainFinding } from './finding';
 import {
   stepIncident,
   suppressionMs,
@@ -12,9 +11,10 @@ import {
 } from './alert-lifecycle';
 import { DEFAULT_DETECTOR_PARAMS, type DetectorParams } from './detector-params';
 import { HOUR_MS, MINUTE_MS, SeasonalHistory, WEEK_MS } from './seasonal-history';
-import { inSeries, parseSeriesKey, seriesOfCell, type SeriesScope } from './series';
+import { parseSeriesKey, type SeriesScope } from './series';
 import { PartitionWatermarks } from './watermark';
 import { TemplateMemory } from './template-memory';
+import { RecentWindows } from './recent-windows';
 
 export { DEFAULT_DETECTOR_PARAMS, type DetectorParams } from './detector-params';
 
@@ -55,12 +55,12 @@ export class AnomalyDetector {
   readonly clocks = new Map<string, TeamClock>();
   /** The instance's event time: the slowest partition assigned to it that still has records waiting. */
   readonly partitions = new PartitionWatermarks();
+  /** Closed minutes inside the longest window: cells per team, cheap sums per series. */
+  readonly windows: RecentWindows;
   /** Closed minutes still inside the longest window, per team. */
-  readonly recent = new Map<string, Map<number, Cells>>();
-  /** Spend and calls per series and closed minute, inside the longest window (cheap window sums). */
-  readonly recentTotals = new Map<string, Map<number, { nanos: number; requests: number; sq: number }>>();
+  readonly recent: Map<string, Map<number, Cells>>;
   /** Series seen per team inside the longest window. */
-  readonly recentSeries = new Map<string, Map<string, SeriesScope>>();
+  readonly recentSeries: Map<string, Map<string, SeriesScope>>;
   readonly incidents = new Map<string, Incident>();
   readonly suppressions = new Map<string, number>();
   readonly teamNames = new Map<string, string>();
@@ -69,7 +69,18 @@ export class AnomalyDetector {
   /** Minutes closed since the last drain, per team (what a state store must write). */
   readonly closedLog: { team: string; minute: number }[] = [];
 
-  constructor(readonly params: DetectorParams = DEFAULT_DETECTOR_PARAMS) {}
+  /** Window lengths of each direction, ascending. */
+  private readonly upWindows: number[];
+  private readonly downWindows: number[];
+
+  constructor(readonly params: DetectorParams = DEFAULT_DETECTOR_PARAMS) {
+    const up = new Set([...params.windowsMinutes, ...params.intensityWindowsMinutes]);
+    this.upWindows = [...up].sort((x, y) => x - y);
+    this.downWindows = [...new Set(params.dropWindowsMinutes)].sort((x, y) => x - y);
+    this.windows = new RecentWindows(this.history, params, this.longestMs() / MINUTE_MS);
+    this.recent = this.windows.cells;
+    this.recentSeries = this.windows.series;
+  }
 
   clock(team: string): TeamClock {
     let clock = this.clocks.get(team);
@@ -140,50 +151,31 @@ export class AnomalyDetector {
     clock.open.delete(minute);
     clock.closedThrough = minute + MINUTE_MS;
     this.closedLog.push({ team, minute });
-    const longest = Math.max(...this.params.windowsMinutes) * MINUTE_MS;
+    const longest = this.longestMs();
     if (open && open.cells.size > 0) {
       this.templates.note(team, minute, open.cells);
       this.history.addMinute(team, minute, open.cells);
       this.remember(team, minute, open.cells);
     }
-    const byMinute = this.recent.get(team) ?? new Map<number, Cells>();
-    const seen = this.recentSeries.get(team) ?? new Map<string, SeriesScope>();
-    for (const m of byMinute.keys()) if (m <= minute - longest) byMinute.delete(m);
-    for (const key of seen.keys()) {
-      const totals = this.recentTotals.get(key);
-      for (const m of totals?.keys() ?? []) if (m <= minute - longest) totals?.delete(m);
-      if (!totals?.size && !this.incidents.has(`${key}|up`) && !this.incidents.has(`${key}|down`)) {
-        this.recentTotals.delete(key);
-        seen.delete(key);
-      }
-    }
+    this.windows.prune(
+      team,
+      minute - longest,
+      (key) => this.incidents.has(`${key}|up`) || this.incidents.has(`${key}|down`),
+    );
     if (minute % HOUR_MS === 0)
       this.history.prune(team, minute - (this.params.weeks * WEEK_MS + 2 * HOUR_MS));
-    return this.evaluate(team, byMinute, minute + MINUTE_MS);
+    return this.evaluate(team, this.recent.get(team) ?? new Map<number, Cells>(), minute + MINUTE_MS);
+  }
+
+  /** The longest window of either direction (what the windows must keep). */
+  longestMs(): number {
+    const p = this.params;
+    return Math.max(...p.windowsMinutes, ...p.intensityWindowsMinutes, ...p.dropWindowsMinutes) * MINUTE_MS;
   }
 
   /** A closed minute inside the windows (also how a state store puts one back after a restart). */
   remember(team: string, minute: number, cells: Cells): void {
-    let byMinute = this.recent.get(team);
-    if (!byMinute) this.recent.set(team, (byMinute = new Map<number, Cells>()));
-    let seen = this.recentSeries.get(team);
-    if (!seen) this.recentSeries.set(team, (seen = new Map<string, SeriesScope>()));
-    byMinute.set(minute, cells);
-    for (const cell of cells.values())
-      for (const s of seriesOfCell(team, cell)) {
-        seen.set(s.key, s);
-        let totals = this.recentTotals.get(s.key);
-        if (!totals)
-          this.recentTotals.set(
-            s.key,
-            (totals = new Map<number, { nanos: number; requests: number; sq: number }>()),
-          );
-        const entry = totals.get(minute) ?? { nanos: 0, requests: 0, sq: 0 };
-        entry.nanos += cell.cost_nanos;
-        entry.requests += cell.requests;
-        entry.sq += cell.cost_sq ?? 0;
-        totals.set(minute, entry);
-      }
+    this.windows.remember(team, minute, cells);
   }
 
   private evaluate(team: string, byMinute: Map<number, Cells>, end: number): AlertDecision[] {
@@ -198,7 +190,8 @@ export class AnomalyDetector {
     );
     for (const scope of ordered) {
       for (const direction of DIRECTIONS) {
-        // drops are judged every fifth minute: an outage is not a minute-by-minute matter
+        // drops are judged every fifth minute: an outage is not a minute-by-minute matter (and the
+        // baselines of every series for every drop window each minute would cost more than the calls)
         if (direction === 'down' && end % (5 * MINUTE_MS) !== 0 && !this.incidents.has(`${scope.key}|down`))
           continue;
         const key = `${scope.key}|${direction}`;
@@ -225,67 +218,81 @@ export class AnomalyDetector {
     direction: Direction,
   ): Finding | undefined {
     const p = this.params;
-    const windows =
-      direction === 'up' ? [...p.windowsMinutes].sort((a, b) => b - a) : [Math.max(...p.windowsMinutes)];
-    for (const minutes of windows) {
+    // the longest window that says so explains the incident best: try them longest first
+    const ascending = direction === 'up' ? this.upWindows : this.downWindows;
+    const allSums = this.windows.sumsEnding(scope.key, end, ascending);
+    for (let w = ascending.length - 1; w >= 0; w--) {
+      const minutes = ascending[w]!;
       const start = end - minutes * MINUTE_MS;
       if (start < (this.clocks.get(scope.team)?.since ?? Number.NEGATIVE_INFINITY)) continue;
-      let observed = 0;
-      let sq = 0;
-      for (const [m, entry] of this.recentTotals.get(scope.key) ?? []) {
-        if (m < start || m >= end) continue;
-        observed += entry.nanos;
-        sq += entry.sq;
-      }
+      const sums = allSums[w]!;
+      const observed = sums.nanos;
       // an increase can never exceed what was spent: skip the baseline when even all of it is too little
       if (direction === 'up' && (observed * 60) / minutes < p.minImpactPerHourNanos) continue;
+      // intensity: cost per request against the same hour of past weeks, cell by cell
+      const intense = (x: number, v: number, m: number) =>
+        (x * 60) / minutes >= p.minImpactPerHourNanos &&
+        observed >= p.spikeRatio * (observed - x) &&
+        x >= p.noiseZ * Math.sqrt(v + m ** 2);
+      const intensityExcess =
+        direction === 'up' && p.intensityWindowsMinutes.includes(minutes)
+          ? intense(sums.ix, sums.iv, sums.im)
+            ? sums.ix
+            : 0
+          : 0;
+      const spendWindow = direction === 'down' || p.windowsMinutes.includes(minutes);
+      if (!spendWindow && intensityExcess === 0) continue;
       const baseline = this.history.baseline(scope.key, start, end, p, direction);
       if (!baseline) continue;
       // compound Poisson: the variance of a window's spend is the sum of its squared call costs (scaled
       // to the baseline's volume), so a few expensive calls are noisier than many cheap ones
       const callVariance =
-        observed > 0 ? sq * 1e18 * (Math.max(baseline.nanos, observed / p.spikeRatio) / observed) : 0;
+        observed > 0 ? sums.sq * 1e18 * (Math.max(baseline.nanos, observed / p.spikeRatio) / observed) : 0;
       const noise = Math.sqrt(callVariance + (1.4826 * baseline.mad) ** 2);
       const excess = direction === 'up' ? observed - baseline.nanos : baseline.nanos - observed;
-      const perHour = (excess * 60) / minutes;
       const ratioOk =
         direction === 'up'
           ? observed >= p.spikeRatio * baseline.nanos
           : observed <= p.dropRatio * baseline.nanos;
-      if (!ratioOk || perHour < p.minImpactPerHourNanos || excess < p.noiseZ * noise) continue;
-      const observedCells: Cells = new Map();
-      for (const [m, cells] of byMinute)
-        if (m >= start && m < end) mergeCells(observedCells, cells, 1, (c) => inSeries(scope, c));
-      const baselineNanos = Math.round(baseline.nanos);
-      const profile = this.history.profile(scope, start, end, baseline.medianWeek);
-      let profileTotal = 0;
-      for (const c of profile.values()) profileTotal += c.cost_nanos;
-      const baselineCells: Cells = new Map();
-      if (profileTotal > 0) mergeCells(baselineCells, profile, baseline.nanos / profileTotal);
-      this.templates.fillSeeded(scope.team, baselineCells, start);
-      const decomposition = decompose(observedCells, baselineCells, baselineNanos);
-      const explanation = describe(
-        scope,
-        this.teamNames.get(scope.team) ?? scope.team,
-        decomposition,
-        start,
-        end,
+      const spend =
+        spendWindow &&
+        ratioOk &&
+        (excess * 60) / minutes >= p.minImpactPerHourNanos &&
+        excess >= (minutes > 15 ? p.longNoiseZ : p.noiseZ) * noise;
+      if (!spend && intensityExcess === 0) continue;
+      const perHour = ((spend ? excess : intensityExcess) * 60) / minutes;
+      // an intensity finding is explained against the usual cost of the calls made (traffic aside)
+      return explainFinding(
+        {
+          scope,
+          teamName: this.teamNames.get(scope.team) ?? scope.team,
+          direction,
+          start,
+          end,
+          byMinute,
+          expected: spend ? baseline.nanos : observed - intensityExcess,
+          medianWeek: baseline.medianWeek,
+          excessPerHour: perHour,
+        },
+        this.history,
+        this.templates,
       );
-      return {
-        scope,
-        direction,
-        window_start: start,
-        window_end: end,
-        decomposition,
-        explanation,
-        excessPerHour: perHour,
-      };
     }
     return undefined;
   }
 
-  /** Feedback on an alert: the open incident goes quiet and the scope does not page again for a while. */
-  feedback(alertId: string, verdict: FeedbackVerdict, at?: number): boolean {
+  /**
+   * Feedback on an alert: the open incident goes quiet and the scope does not page again for a while.
+   * An alert no longer open (resolved, or from before a restart) is found by `known` (its series,
+   * direction and last decision, from the alerts table): its scope and direction are suppressed from
+   * the later of that decision and the team's event time.
+   */
+  feedback(
+    alertId: string,
+    verdict: FeedbackVerdict,
+    at?: number,
+    known?: { series: string; direction: Direction; detected_at: number },
+  ): boolean {
     for (const [key, incident] of this.incidents) {
       if (incident.alert_id !== alertId) continue;
       this.incidents.set(key, { ...incident, muted: true });
@@ -293,6 +300,12 @@ export class AnomalyDetector {
       this.suppressions.set(key, (at ?? incident.last.detected_at) + suppressionMs(verdict));
       return true;
     }
-    return false;
+    if (!known) return false;
+    const key = `${known.series}|${known.direction}`;
+    const team = parseSeriesKey(known.series).team;
+    const closed = this.clocks.get(team)?.closedThrough ?? Number.NEGATIVE_INFINITY;
+    const until = Math.max(at ?? known.detected_at, closed) + suppressionMs(verdict);
+    this.suppressions.set(key, Math.max(this.suppressions.get(key) ?? Number.NEGATIVE_INFINITY, until));
+    return true;
   }
 }

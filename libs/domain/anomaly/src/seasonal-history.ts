@@ -70,21 +70,23 @@ export class SeasonalHistory {
   }
 
   /** Spend in [start, end) from slot values beginning at slot `first`, slots cut pro rata at the edges. */
-  private static sum(
-    values: readonly (number | undefined)[],
-    first: number,
-    start: number,
-    end: number,
-  ): number {
+  private static sum(values: Float64Array, count: number, first: number, start: number, end: number): number {
     let nanos = 0;
     for (let slot = Math.floor(start / SLOT_MS) * SLOT_MS; slot < end; slot += SLOT_MS) {
-      const value = values[(slot - first) / SLOT_MS];
-      if (value === undefined) continue;
+      const i = (slot - first) / SLOT_MS;
+      if (i < 0 || i >= count) continue;
+      const value = values[i]!;
+      if (value === 0) continue;
       const overlap = Math.min(end, slot + SLOT_MS) - Math.max(start, slot);
       nanos += (value * overlap) / SLOT_MS;
     }
     return nanos;
   }
+
+  /** Scratch space of baseline(): one week's slots in reach, the weekly values (no allocation a call). */
+  private scratch = new Float64Array(64);
+  private weekly = new Float64Array(8);
+  private weekOf = new Int32Array(8);
 
   /**
    * The same window N weeks back, median over weeks. With `direction` up, each week takes the largest
@@ -99,33 +101,47 @@ export class SeasonalHistory {
   ): Baseline | undefined {
     const bySlot = this.slots.get(seriesKey);
     if (!bySlot) return undefined;
-    const weekly: { week: number; nanos: number }[] = [];
+    const seenFrom = this.firstSlot.get(seriesKey);
+    if (seenFrom === undefined) return undefined;
+    if (this.weekly.length < params.weeks) {
+      this.weekly = new Float64Array(params.weeks);
+      this.weekOf = new Int32Array(params.weeks);
+    }
+    let n = 0;
     for (let week = 1; week <= params.weeks; week++) {
       const offset = week * WEEK_MS;
-      // one lookup per slot in reach, then every shifted window sums from the array
       const first = Math.floor((start - offset - params.jitterMs) / SLOT_MS) * SLOT_MS;
-      const values: (number | undefined)[] = [];
-      for (let slot = first; slot < end - offset + params.jitterMs; slot += SLOT_MS)
-        values.push(bySlot.get(slot));
-      let best: number | undefined;
-      for (let shift = -params.jitterMs; shift <= params.jitterMs; shift += SLOT_MS) {
-        const value = SeasonalHistory.sum(values, first, start - offset + shift, end - offset + shift);
-        best =
-          best === undefined ? value : direction === 'up' ? Math.max(best, value) : Math.min(best, value);
-      }
       // a week counts when the series already existed before the window's reach (then silence is a 0)
-      const seenFrom = this.firstSlot.get(seriesKey);
-      if (seenFrom !== undefined && seenFrom <= first) weekly.push({ week, nanos: best ?? 0 });
+      if (seenFrom > first) continue;
+      // one lookup per slot in reach, then every shifted window sums from the array
+      const count = Math.ceil((end - offset + params.jitterMs - first) / SLOT_MS);
+      if (this.scratch.length < count) this.scratch = new Float64Array(count * 2);
+      const values = this.scratch;
+      for (let i = 0; i < count; i++) values[i] = bySlot.get(first + i * SLOT_MS) ?? 0;
+      let best = Number.NaN;
+      for (let shift = -params.jitterMs; shift <= params.jitterMs; shift += SLOT_MS) {
+        const value = SeasonalHistory.sum(values, count, first, start - offset + shift, end - offset + shift);
+        if (Number.isNaN(best) || (direction === 'up' ? value > best : value < best)) best = value;
+      }
+      this.weekly[n] = Number.isNaN(best) ? 0 : best;
+      this.weekOf[n] = week;
+      n++;
     }
-    if (weekly.length < params.minWeeks) return undefined;
-    const sorted = [...weekly].sort((a, b) => a.nanos - b.nanos);
-    const middle = sorted[Math.floor((sorted.length - 1) / 2)]!;
-    const deviations = weekly.map((w) => Math.abs(w.nanos - middle.nanos)).sort((a, b) => a - b);
+    if (n < params.minWeeks) return undefined;
+    // the lower median (as before: index floor((n - 1) / 2) of the sorted values), its week, the MAD
+    const order = Array.from({ length: n }, (_, i) => i).sort(
+      (a, b) => this.weekly[a]! - this.weekly[b]! || a - b,
+    );
+    const middle = order[Math.floor((n - 1) / 2)]!;
+    const median = this.weekly[middle]!;
+    const deviations: number[] = [];
+    for (let i = 0; i < n; i++) deviations.push(Math.abs(this.weekly[i]! - median));
+    deviations.sort((a, b) => a - b);
     return {
-      nanos: middle.nanos,
-      mad: deviations[Math.floor((deviations.length - 1) / 2)] ?? 0,
-      weeks: weekly.length,
-      medianWeek: middle.week,
+      nanos: median,
+      mad: deviations[Math.floor((n - 1) / 2)] ?? 0,
+      weeks: n,
+      medianWeek: this.weekOf[middle]!,
     };
   }
 

@@ -68,7 +68,7 @@ export class DetectorStateStore {
         if (open) multi.hset(this.key('open', team), String(minute), cellsJson(open.cells));
       }
     }
-    const longest = Math.max(...detector.params.windowsMinutes) * MINUTE_MS;
+    const longest = detector.longestMs();
     const horizon = detector.params.weeks * WEEK_MS + 2 * HOUR_MS;
     for (const { team, minute } of detector.closedLog.splice(0)) {
       multi.sadd(this.key('teams'), team);
@@ -140,15 +140,16 @@ export class DetectorStateStore {
         const ids = await this.redis.smembers(this.key('ids', team, minute));
         clock.open.set(Number(minute), { ids: new Set(ids), cells: cellsOf(json) });
       }
+      const hours = new Map<number, Cells>();
+      for (const [hour, json] of Object.entries(await this.redis.hgetall(this.key('hours', team))))
+        hours.set(Number(hour), cellsOf(json));
+      detector.history.hours.set(team, hours);
+      // after the hour profiles: a remembered minute's unit-cost excess is read against them
       const recent = await this.redis.hgetall(this.key('recent', team));
       for (const minute of Object.keys(recent)
         .map(Number)
         .sort((a, b) => a - b))
         detector.remember(team, minute, cellsOf(recent[String(minute)]!));
-      const hours = new Map<number, Cells>();
-      for (const [hour, json] of Object.entries(await this.redis.hgetall(this.key('hours', team))))
-        hours.set(Number(hour), cellsOf(json));
-      detector.history.hours.set(team, hours);
       for (const [field, value] of Object.entries(await this.redis.hgetall(this.key('slots', team)))) {
         const at = field.lastIndexOf('@');
         detector.history.addSlot(field.slice(0, at), Number(field.slice(at + 1)), Number(value));
