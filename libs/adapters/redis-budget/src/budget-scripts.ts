@@ -31,12 +31,15 @@ end
  * Returns {status, then per rule: ledger, bridge, reserved as seen before this call}; status 1 =
  * reserved, 0 = denied by a hard rule (nothing reserved), -1 = this id already holds a reservation,
  * -2 = the period was never seeded from the ledger (a fresh or lost Redis): nothing was decided.
+ * Each decision frees at most 8 expired reservations first, so its cost stays flat when many expire at
+ * once (profiled: sweeping 100 made single decisions take 10 ms); a backlog drains over the next
+ * decisions and, until then, holds room it no longer needs: more denials, never more spend.
  */
 export const RESERVE_SCRIPT = `${RELEASE}
 local resv, exp = KEYS[1], KEYS[2]
 if redis.call('EXISTS', KEYS[3]) == 0 then return {-2} end
 local now, id, estimate, expires = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-for _, old in ipairs(redis.call('ZRANGEBYSCORE', exp, '-inf', now, 'LIMIT', 0, 100)) do
+for _, old in ipairs(redis.call('ZRANGEBYSCORE', exp, '-inf', now, 'LIMIT', 0, 8)) do
   release(resv, exp, old)
 end
 local rules = (#KEYS - 3) / 3
