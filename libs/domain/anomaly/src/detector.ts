@@ -15,6 +15,7 @@ import { parseSeriesKey, type SeriesScope } from './series';
 import { PartitionWatermarks } from './watermark';
 import { TemplateMemory } from './template-memory';
 import { RecentWindows } from './recent-windows';
+import { intensityExcess, spendExcess } from './window-tests';
 
 export { DEFAULT_DETECTOR_PARAMS, type DetectorParams } from './detector-params';
 
@@ -229,38 +230,15 @@ export class AnomalyDetector {
       const observed = sums.nanos;
       // an increase can never exceed what was spent: skip the baseline when even all of it is too little
       if (direction === 'up' && (observed * 60) / minutes < p.minImpactPerHourNanos) continue;
-      // intensity: cost per request against the same hour of past weeks, cell by cell
-      const intense = (x: number, v: number, m: number) =>
-        (x * 60) / minutes >= p.minImpactPerHourNanos &&
-        observed >= p.spikeRatio * (observed - x) &&
-        x >= p.noiseZ * Math.sqrt(v + m ** 2);
-      const intensityExcess =
-        direction === 'up' && p.intensityWindowsMinutes.includes(minutes)
-          ? intense(sums.ix, sums.iv, sums.im)
-            ? sums.ix
-            : 0
-          : 0;
+      const intensity = intensityExcess(sums, minutes, direction, p);
       const spendWindow = direction === 'down' || p.windowsMinutes.includes(minutes);
-      if (!spendWindow && intensityExcess === 0) continue;
+      if (!spendWindow && intensity === 0) continue;
       const baseline = this.history.baseline(scope.key, start, end, p, direction);
       if (!baseline) continue;
-      // compound Poisson: the variance of a window's spend is the sum of its squared call costs (scaled
-      // to the baseline's volume), so a few expensive calls are noisier than many cheap ones
-      const callVariance =
-        observed > 0 ? sums.sq * 1e18 * (Math.max(baseline.nanos, observed / p.spikeRatio) / observed) : 0;
-      const noise = Math.sqrt(callVariance + (1.4826 * baseline.mad) ** 2);
-      const excess = direction === 'up' ? observed - baseline.nanos : baseline.nanos - observed;
-      const ratioOk =
-        direction === 'up'
-          ? observed >= p.spikeRatio * baseline.nanos
-          : observed <= p.dropRatio * baseline.nanos;
-      const spend =
-        spendWindow &&
-        ratioOk &&
-        (excess * 60) / minutes >= p.minImpactPerHourNanos &&
-        excess >= (minutes > 15 ? p.longNoiseZ : p.noiseZ) * noise;
-      if (!spend && intensityExcess === 0) continue;
-      const perHour = ((spend ? excess : intensityExcess) * 60) / minutes;
+      const excess = spendWindow ? spendExcess(sums, minutes, direction, baseline, p) : undefined;
+      const spend = excess !== undefined;
+      if (!spend && intensity === 0) continue;
+      const perHour = ((excess ?? intensity) * 60) / minutes;
       // an intensity finding is explained against the usual cost of the calls made (traffic aside)
       return explainFinding(
         {
@@ -270,7 +248,7 @@ export class AnomalyDetector {
           start,
           end,
           byMinute,
-          expected: spend ? baseline.nanos : observed - intensityExcess,
+          expected: spend ? baseline.nanos : observed - intensity,
           medianWeek: baseline.medianWeek,
           excessPerHour: perHour,
         },
