@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { DIFFERENCE_CLASSES, type CellSums } from '@tokentally/domain-reconciliation';
 import { ProviderCostRepository } from './reconciliation.repository';
+import { digestOf, explanationsJson, storedResultOf, type ResultRow } from './result-rows';
 
 /** One stored reconciliation cell (the domain's CellResult with plain strings). */
 export interface StoredCellResult {
@@ -41,27 +41,6 @@ export interface LedgerDailyRow {
     output: bigint;
   };
   nanos: { input: bigint; cache: bigint; output: bigint; other: bigint };
-}
-
-interface ResultRow {
-  result_id: string;
-  provider: string;
-  account_id: string;
-  model: string;
-  usage_date: string;
-  token_type: string | null;
-  ledger_nanos: string;
-  provider_nanos: string;
-  delta_nanos: string;
-  delta_bp: number;
-  tolerance_bp: number;
-  status: string;
-  provisional: boolean;
-  ledger_quantity: string;
-  provider_quantity: string;
-  explanations: { class: string; nanos: string; detail: string }[];
-  unexplained_nanos: string;
-  computed_at: Date;
 }
 
 /** Reconciliation results (latest per cell) and the rollup read they compare with. */
@@ -243,26 +222,7 @@ export class ReconciliationRepository {
         ORDER BY abs(delta_nanos) DESC, usage_date, provider, account_id, model, token_type`,
       [from, to, options.openOnly ?? false, options.provider ?? null],
     );
-    return rows.map((r) => ({
-      resultId: r.result_id,
-      provider: r.provider,
-      accountId: r.account_id,
-      model: r.model,
-      usageDate: r.usage_date,
-      tokenType: r.token_type,
-      ledgerNanos: BigInt(r.ledger_nanos),
-      providerNanos: BigInt(r.provider_nanos),
-      deltaNanos: BigInt(r.delta_nanos),
-      deltaBp: r.delta_bp,
-      toleranceBp: r.tolerance_bp,
-      status: r.status,
-      provisional: r.provisional,
-      ledgerQuantity: BigInt(r.ledger_quantity),
-      providerQuantity: BigInt(r.provider_quantity),
-      explanations: r.explanations.map((e) => ({ class: e.class, nanos: BigInt(e.nanos), detail: e.detail })),
-      unexplainedNanos: BigInt(r.unexplained_nanos),
-      computedAt: r.computed_at,
-    }));
+    return rows.map(storedResultOf);
   }
 }
 
@@ -278,27 +238,4 @@ export function reconciliationStores(pool: Pool) {
     save: results.save.bind(results),
     prune: results.prune.bind(results),
   };
-}
-
-const explanationsJson = (r: StoredCellResult): string =>
-  JSON.stringify(
-    r.explanations.map((e) => ({ class: e.class, nanos: e.nanos.toString(), detail: e.detail })),
-  );
-
-function digestOf(r: StoredCellResult): string {
-  return createHash('sha1')
-    .update(
-      [
-        r.model,
-        r.ledgerNanos,
-        r.providerNanos,
-        r.status,
-        r.provisional,
-        r.toleranceBp,
-        r.ledgerQuantity,
-        r.providerQuantity,
-        explanationsJson(r),
-      ].join('|'),
-    )
-    .digest('hex');
 }
