@@ -6,12 +6,11 @@ import { formatUsd } from '@tokentally/domain-money';
 import { PriceCatalog, rateBookFrom } from '@tokentally/domain-pricing';
 import {
   IMPORT_FORMATS,
-  awsCurParquetToCsv,
   cellResultFrom,
+  exportContent,
   fxReferenceFrom,
   importAndReconcile,
   isImportFormat,
-  isParquet,
   monthResults,
   providerCostEvent,
   rateLookupFrom,
@@ -135,10 +134,9 @@ export function registerReconcileCommands(program: Command): void {
     ) => {
       if (!isImportFormat(options.format))
         throw new Error(`--format must be one of ${Object.keys(IMPORT_FORMATS).join(', ')}`);
-      const bytes = readFileSync(file);
-      if (isParquet(bytes) && options.format !== 'aws-cur')
-        throw new Error(`${basename(file)} is Parquet: only --format aws-cur (CUR 2.0) is read as Parquet`);
-      const content = isParquet(bytes) ? await awsCurParquetToCsv(bytes) : bytes.toString('utf8');
+      const content = await exportContent(readFileSync(file), options.format).catch((error: unknown) => {
+        throw new Error(`${basename(file)}: ${(error as Error).message}`);
+      });
       await withDatabase('tally reconcile import', async (pool) => {
         const summary = await importAndReconcile(
           reconciliationStores(pool),

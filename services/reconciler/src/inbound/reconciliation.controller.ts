@@ -13,10 +13,9 @@ import {
 import {
   FETCH_PROVIDERS,
   IMPORT_FORMATS,
-  awsCurParquetToCsv,
+  exportContent,
   isFetchProvider,
   isImportFormat,
-  isParquet,
 } from '@tokentally/domain-reconciliation';
 import { AdminApiFetcher, type AdminApiSettings } from '@tokentally/adapters-http-provider-billing';
 import { ReconciliationRepository } from '@tokentally/adapters-postgres-reconciliation';
@@ -66,9 +65,9 @@ export class ReconciliationController {
       throw new UnsupportedMediaTypeException(
         'send the export file as the raw body (text/csv, text/plain, application/octet-stream or application/x-ndjson); a parsed JSON body would pass amounts through floats',
       );
-    if (isParquet(body) && format !== 'aws-cur')
-      throw new BadRequestException('a Parquet body is read for format aws-cur (CUR 2.0) only');
-    const content = isParquet(body) ? await awsCurParquetToCsv(body) : body.toString('utf8');
+    const content = await exportContent(body, format).catch((error: unknown) => {
+      throw new BadRequestException((error as Error).message);
+    });
     const summary = await this.pipeline.importFile(format, content, {
       ...(query.account ? { accountId: query.account } : {}),
       ...(query.provider ? { provider: query.provider } : {}),

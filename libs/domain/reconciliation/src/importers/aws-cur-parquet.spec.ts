@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { csvRows } from './export-rows';
-import { awsCurParquetToCsv, isParquet, plainDecimal } from './aws-cur-parquet';
+import { awsCurParquetToCsv, exportContent, isParquet, plainDecimal } from './aws-cur-parquet';
 import { importAwsCur } from './aws-cur.importer';
 
 const CSV = readFileSync(path.join(__dirname, '../../fixtures/aws-cur-bedrock.csv'), 'utf8');
@@ -70,5 +70,13 @@ describe('AWS CUR 2.0 as Parquet', () => {
 
   it('tells a Parquet file from a CSV one', () => {
     expect(isParquet(new TextEncoder().encode(CSV))).toBe(false);
+  });
+
+  it('reads an upload as text (BOM kept), or CUR Parquet as its CSV, and Parquet under another format not at all', async () => {
+    const text = '\uFEFFline_item_product_code\nAmazonBedrock\n';
+    expect(await exportContent(new TextEncoder().encode(text), 'aws-cur')).toBe(text);
+    const bytes = asParquet();
+    expect(await exportContent(bytes, 'aws-cur')).toBe(await awsCurParquetToCsv(bytes));
+    await expect(exportContent(bytes, 'focus')).rejects.toThrow(/aws-cur \(CUR 2\.0\) only, not focus/);
   });
 });

@@ -20,6 +20,17 @@ export async function awsCurParquetToCsv(bytes: Uint8Array): Promise<string> {
   );
 }
 
+/**
+ * An uploaded export as the importers read it: text as sent (a BOM kept, so its import id is what it
+ * always was), or a CUR 2.0 Parquet file as its CSV spelling. Parquet is read for `aws-cur` only.
+ */
+export async function exportContent(bytes: Uint8Array, format: string): Promise<string> {
+  if (!isParquet(bytes)) return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  if (format !== 'aws-cur')
+    throw new RangeError(`a Parquet export is read for format aws-cur (CUR 2.0) only, not ${format}`);
+  return awsCurParquetToCsv(bytes);
+}
+
 /** True for a Parquet file (it starts and ends with the magic bytes PAR1). */
 export function isParquet(bytes: Uint8Array): boolean {
   const magic = (at: number) =>
